@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian package that the build, the tests and the tools of
+# this project need, skipping what is already there.  Runs as root or
+# through sudo.  Safe to run again: it does nothing when all is present.
+set -euo pipefail
+
+packages=(
+	# Kernel source and UML build.
+	linux-source-6.12 build-essential bc flex bison libelf-dev libssl-dev
+	ccache xz-utils rsync cpio git perl python3 kmod
+	# Kernel selftests.
+	libcap-dev
+	# User space: library, command, tests.
+	pkg-config libjson-c-dev
+	# Shell tools used by the harness and the tests.
+	util-linux procps coreutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	# dpkg-query prints "install ok installed" for an installed package.
+	if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+		missing+=("$p")
+	fi
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+sudo=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || {
+		echo "deps: need root or sudo to install: ${missing[*]}" >&2
+		exit 1
+	}
+	sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

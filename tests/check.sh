@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# make check: builds what is missing, then runs every test of the project.
+# Inside the patched kernel: the Landlock KUnit tests (at boot), the stock and
+# new Landlock kselftests, and the project's end-to-end tests; on the host:
+# the library's unit tests.  Ends with one line "N passed, N failed, N skipped"
+# and exits non-zero when anything failed or the kernel complained.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${LL_BUILD_DIR:-$top/build}
+run=$B/check
+rm -rf "$run"; mkdir -p "$run"
+
+pass=0 fail=0 skip=0
+step() { printf '\n==> %s\n' "$*"; }
+count() { pass=$((pass + $1)); fail=$((fail + $2)); skip=$((skip + ${3:-0})); }
+
+step "dependencies and build"
+bash "$top/scripts/deps.sh" || exit 1
+bash "$top/kernel/scripts/kernel.sh" build || exit 1
+bash "$top/tests/kselftests.sh" || exit 1
+if [ -f "$top/tests/project.sh" ]; then
+	bash "$top/tests/project.sh" build || exit 1
+fi
+
+step "KUnit (Landlock suites, at boot)"
+"$top/scripts/uml-run" --kunit -w "$run" -l "$run/kunit.log" -t 120 -- true >/dev/null
+rc=$?
+python3 "$B/linux/tools/testing/kunit/kunit.py" parse "$run/kunit.log" >"$run/kunit.txt" 2>&1
+grep -E '^\[.*\] (Testing complete|=+ \[(PASSED|FAILED|SKIPPED)\])' "$run/kunit.txt" | sed 's/^\[[^]]*\] //' | grep -v '^$'
+line=$(grep -o 'Ran [0-9]* tests:.*' "$run/kunit.txt" | tail -n1)
+kp=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$line"); kf=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$line")
+ks=$(sed -n 's/.*skipped: \([0-9]*\).*/\1/p' <<<"$line"); ke=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$line")
+if [ -z "$kp" ] || [ $rc -ne 0 ]; then
+	echo "KUnit: no results or the kernel complained (uml-run exit $rc; see $run/kunit.log)"
+	count "${kp:-0}" $((${kf:-0} + 1)) "${ks:-0}"
+else
+	echo "KUnit: $line"
+	count "$kp" $((${kf:-0} + ${ke:-0})) "${ks:-0}"
+fi
+
+step "Landlock kselftests (stock and new) in the patched kernel"
+"$top/scripts/uml-run" -w "$run" -t 900 -- "$top/tests/guest/run-kselftests.sh" "$B/kselftest" "$run/kselftest" >"$run/kselftest.log" 2>&1
+rc=$?
+grep -E '^\[[a-z_]+\] (not ok|ok [0-9]+ # SKIP|# (Totals|FAIL|SKIP))|no totals' "$run/kselftest.log" | head -80
+read -r kp kf ks < <(tr -d '\r' <"$run/kselftest.log" | sed -n 's/^KSELFTEST-TOTALS //p' | tail -n1)
+if [ -z "${kp:-}" ] || [ "${kp:-0}" -eq 0 ] || [ $rc -ne 0 ]; then
+	echo "kselftests: incomplete or the kernel complained (uml-run exit $rc; see $run/kselftest.log)"
+	tail -n 20 "$run/kselftest.log"
+	count "${kp:-0}" $((${kf:-0} + 1)) "${ks:-0}"
+else
+	echo "kselftests: $kp passed, $kf failed, $ks skipped"
+	count "$kp" "$kf" "$ks"
+fi
+
+if [ -f "$top/tests/project.sh" ]; then
+	step "project tests"
+	out=$(bash "$top/tests/project.sh" run "$run" 2>&1 | tee /dev/stderr | sed -n 's/^PROJECT-TOTALS //p' | tail -n1)
+	read -r kp kf ks <<<"$out"
+	if [ -z "${kp:-}" ]; then count 0 1 0; else count "$kp" "$kf" "$ks"; fi
+fi
+
+echo
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
