@@ -52,6 +52,21 @@ else
 	count "$kp" "$kf" "$ks"
 fi
 
+step "kernel series: W=1 build of security/landlock, checkpatch --strict"
+if bash "$top/kernel/scripts/kernel.sh" w1 >"$run/w1.log" 2>&1; then
+	echo "W=1: no new warning"; count 1 0
+else
+	echo "W=1: warnings (see $run/w1.log)"; tail -n 20 "$run/w1.log"; count 0 1
+fi
+if bash "$top/kernel/scripts/kernel.sh" checkpatch >"$run/checkpatch.log" 2>&1 &&
+	! grep -qE '^(ERROR|WARNING|CHECK):' "$run/checkpatch.log"; then
+	echo "checkpatch --strict: clean"; count 1 0
+else
+	echo "checkpatch --strict: findings (see $run/checkpatch.log)"
+	grep -E -A3 '^(ERROR|WARNING|CHECK):' "$run/checkpatch.log" | head -40
+	count 0 1
+fi
+
 if [ -f "$top/tests/project.sh" ]; then
 	step "project tests"
 	out=$(bash "$top/tests/project.sh" run "$run" 2>&1 | tee /dev/stderr | sed -n 's/^PROJECT-TOTALS //p' | tail -n1)

@@ -59,11 +59,15 @@ stamp() { cat "$K/.git/ll-$1" 2>/dev/null || true; }
 # Refuses to overwrite work: edits to upstream files not yet refreshed into
 # the series, or new files edited in build/linux rather than kernel/tree.
 check_no_local_edits() {
-	local f last
 	if [ -n "$(git -C "$K" status --porcelain --untracked-files=no -- . \
 		$(new_files | sed 's/^/:(exclude)/'))" ]; then
 		die "build/linux has edits not in the series: run 'make refresh' first (or 'git -C build/linux checkout -f .' to drop them)"
 	fi
+	check_new_files_not_edited
+}
+
+check_new_files_not_edited() {
+	local f last
 	for f in $(new_files); do
 		[ -f "$K/$f" ] || continue
 		last=$(grep -F " $f" "$K/.git/ll-synced" 2>/dev/null | cut -d" " -f1 || true)
@@ -154,7 +158,7 @@ cmd_tree() {
 		sync_new_files
 		echo "$td" >"$K/.git/ll-synced-tree"
 	elif [ "$td" != "$(stamp synced-tree)" ]; then
-		check_no_local_edits
+		check_new_files_not_edited
 		sync_new_files
 		echo "$td" >"$K/.git/ll-synced-tree"
 	fi
@@ -188,9 +192,15 @@ cmd_w1() {
 	mkdir -p "$o"
 	cp "$O/.config" "$o/.config"
 	make -s -C "$K" O="$o" ARCH=um CC="ccache gcc" olddefconfig >/dev/null
+	# Rebuilds every Landlock object so that all warnings show.
+	rm -f "$o"/security/landlock/*.o
 	make -s -C "$K" O="$o" ARCH=um CC="ccache gcc" W=1 -j"$jobs" security/landlock/ 2>&1 |
 		tee "$o/w1.log"
-	! grep -qE 'warning|error' "$o/w1.log"
+	# kernel-doc (6.12) cannot parse "layer_mask_t (*const x)[N]" parameters,
+	# which upstream Landlock uses: its two messages about them are ignored.
+	! grep -E 'warning|error' "$o/w1.log" | grep -vE \
+		"member '' not described|Excess function parameter '(layer_masks[a-z_0-9]*|layers)' description" |
+		grep -q .
 }
 
 # checkpatch --strict on the exported series.

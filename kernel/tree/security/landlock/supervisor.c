@@ -81,8 +81,10 @@ static void put_version_deferred(struct landlock_supervisor_version *const versi
 
 static void put_version_rcu(struct rcu_head *const head)
 {
-	put_version_deferred(
-		container_of(head, struct landlock_supervisor_version, rcu));
+	struct landlock_supervisor_version *const version =
+		container_of(head, struct landlock_supervisor_version, rcu);
+
+	put_version_deferred(version);
 }
 
 /**
@@ -253,12 +255,13 @@ void landlock_supervisor_pin(const struct landlock_ruleset *const domain,
 		if (WARN_ON_ONCE(!hierarchy->supervisor))
 			continue;
 		version = rcu_dereference(hierarchy->supervisor->committed);
+		if (!version)
+			continue;
 		/*
 		 * The supervisor's reference to its committed version is only
 		 * dropped after a grace period.
 		 */
-		if (!version || WARN_ON_ONCE(!refcount_inc_not_zero(
-					&version->usage)))
+		if (WARN_ON_ONCE(!refcount_inc_not_zero(&version->usage)))
 			continue;
 		pins->versions[level] = version;
 		pins->layers |= BIT(level);
@@ -290,9 +293,9 @@ void landlock_supervisor_unpin(struct landlock_supervisor_pins *const pins)
  *       an object, the caller is in an RCU read-side critical section, which
  *       keeps @key from being recycled.
  * @access_request: Requested access rights.
- * @layer_masks: Per access right, the layers that still deny it; the bits of
- *               the pinned layers whose rule for @key allows the right are
- *               cleared.
+ * @layer_masks: Array of @masks_array_size entries: per access right, the
+ *               layers that still deny it.  The bits of the pinned layers
+ *               whose rule for @key allows the right are cleared.
  * @masks_array_size: Number of entries of @layer_masks.
  *
  * Returns: true if no layer denies any access right of @access_request
@@ -302,29 +305,28 @@ bool landlock_supervisor_unmask(const struct landlock_supervisor_pins *const pin
 				const enum landlock_key_type key_type,
 				const uintptr_t key,
 				const access_mask_t access_request,
-				layer_mask_t (*const layer_masks)[],
+				layer_mask_t *const layer_masks,
 				const size_t masks_array_size)
 {
+	const unsigned int type = key_type_index(key_type);
 	const unsigned long access_req = access_request;
 	unsigned long layers = pins->layers;
 	unsigned long level, access_bit;
-	bool allowed = true;
 
 	for_each_set_bit(level, &layers, LANDLOCK_MAX_NUM_LAYERS) {
-		const struct landlock_trie_slot *const rule = landlock_trie_find(
-			pins->versions[level]->roots[key_type_index(key_type)],
-			key);
+		const struct landlock_trie_slot *rule;
 
+		rule = landlock_trie_find(pins->versions[level]->roots[type],
+					  key);
 		if (!rule)
 			continue;
 		for_each_set_bit(access_bit, &access_req, masks_array_size) {
 			if (rule->access & BIT_ULL(access_bit))
-				(*layer_masks)[access_bit] &= ~BIT(level);
+				layer_masks[access_bit] &= ~BIT(level);
 		}
 	}
-	for_each_set_bit(access_bit, &access_req, masks_array_size)
-		allowed = allowed && !(*layer_masks)[access_bit];
-	return allowed;
+	return !landlock_denying_layers(access_request, layer_masks,
+					masks_array_size);
 }
 
 /**
@@ -335,8 +337,8 @@ bool landlock_supervisor_unmask(const struct landlock_supervisor_pins *const pin
  * @key_type: Type of @key.
  * @key: Rule key of the object (e.g. a network port).
  * @access_request: Requested access rights.
- * @layer_masks: Layer masks left by the check of the domain's own rules;
- *               updated.
+ * @layer_masks: Array of @masks_array_size layer masks left by the check of
+ *               the domain's own rules; updated.
  * @masks_array_size: Number of entries of @layer_masks.
  *
  * This is the slow path: it runs only when the domain's own rules deny, and
@@ -348,14 +350,15 @@ bool landlock_supervisor_allows(const struct landlock_ruleset *const domain,
 				const enum landlock_key_type key_type,
 				const uintptr_t key,
 				const access_mask_t access_request,
-				layer_mask_t (*const layer_masks)[],
+				layer_mask_t *const layer_masks,
 				const size_t masks_array_size)
 {
-	const layer_mask_t denying = landlock_denying_layers(
-		access_request, layer_masks, masks_array_size);
 	struct landlock_supervisor_pins pins;
+	layer_mask_t denying;
 	bool allowed;
 
+	denying = landlock_denying_layers(access_request, layer_masks,
+					  masks_array_size);
 	if (!denying || (denying & ~domain->supervised_layers))
 		return false;
 	landlock_supervisor_pin(domain, denying, &pins);

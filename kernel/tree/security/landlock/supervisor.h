@@ -150,14 +150,14 @@ bool landlock_supervisor_unmask(const struct landlock_supervisor_pins *const pin
 				const enum landlock_key_type key_type,
 				const uintptr_t key,
 				const access_mask_t access_request,
-				layer_mask_t (*const layer_masks)[],
+				layer_mask_t *const layer_masks,
 				const size_t masks_array_size);
 
 bool landlock_supervisor_allows(const struct landlock_ruleset *const domain,
 				const enum landlock_key_type key_type,
 				const uintptr_t key,
 				const access_mask_t access_request,
-				layer_mask_t (*const layer_masks)[],
+				layer_mask_t *const layer_masks,
 				const size_t masks_array_size);
 
 #endif /* _SECURITY_LANDLOCK_SUPERVISOR_H */

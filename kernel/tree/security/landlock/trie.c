@@ -337,7 +337,7 @@ copy_path:
 }
 
 static int visit_node(const struct landlock_trie_node *const node,
-			 landlock_trie_visit_t *const visit, void *const ctx)
+		      landlock_trie_visit_t *const visit, void *const ctx)
 {
 	u64 occupied;
 	unsigned int pos = 0;

@@ -139,7 +139,7 @@ static void make_file(struct __test_metadata *const _metadata,
 
 FIXTURE_SETUP(layout)
 {
-	strcpy(self->dir, "sv_XXXXXX");
+	snprintf(self->dir, sizeof(self->dir), "sv_XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->a, sizeof(self->a), "%s/a", self->dir);
 	snprintf(self->ab, sizeof(self->ab), "%s/a/b", self->dir);
@@ -169,10 +169,14 @@ FIXTURE_TEARDOWN(layout)
 
 /* uAPI: creation, feature query, file descriptors, errors */
 
+static int query(const __u32 flags)
+{
+	return landlock_create_ruleset(NULL, 0, flags);
+}
+
 TEST(features)
 {
-	const int features = landlock_create_ruleset(
-		NULL, 0, LANDLOCK_CREATE_RULESET_FEATURES);
+	const int features = query(LANDLOCK_CREATE_RULESET_FEATURES);
 
 	ASSERT_LE(0, features);
 	EXPECT_EQ(LANDLOCK_FEATURE_SUPERVISOR,
@@ -181,19 +185,14 @@ TEST(features)
 		  features & LANDLOCK_FEATURE_ADD_RULE_INTERSECT);
 
 	/* The ABI version does not change. */
-	EXPECT_EQ(6, landlock_create_ruleset(NULL, 0,
-					     LANDLOCK_CREATE_RULESET_VERSION));
+	EXPECT_EQ(6, query(LANDLOCK_CREATE_RULESET_VERSION));
 
 	/* A query takes no attribute and no other flag. */
-	EXPECT_EQ(-1, landlock_create_ruleset(
-			      NULL, 0,
-			      LANDLOCK_CREATE_RULESET_FEATURES |
-				      LANDLOCK_CREATE_RULESET_VERSION));
+	EXPECT_EQ(-1, query(LANDLOCK_CREATE_RULESET_FEATURES |
+			    LANDLOCK_CREATE_RULESET_VERSION));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, landlock_create_ruleset(
-			      NULL, 0,
-			      LANDLOCK_CREATE_RULESET_FEATURES |
-				      LANDLOCK_CREATE_RULESET_SUPERVISOR));
+	EXPECT_EQ(-1, query(LANDLOCK_CREATE_RULESET_FEATURES |
+			    LANDLOCK_CREATE_RULESET_SUPERVISOR));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, landlock_create_ruleset(NULL, 8,
 					      LANDLOCK_CREATE_RULESET_FEATURES));
@@ -202,34 +201,25 @@ TEST(features)
 
 TEST(create_errors)
 {
+	const __u32 sv = LANDLOCK_CREATE_RULESET_SUPERVISOR;
 	const struct landlock_ruleset_attr attr = {
 		.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE,
 	};
 	const struct landlock_ruleset_attr empty = {};
 
-	EXPECT_EQ(-1, landlock_create_ruleset(
-			      &attr, sizeof(attr),
-			      LANDLOCK_CREATE_RULESET_SUPERVISOR |
-				      LANDLOCK_CREATE_RULESET_VERSION));
+	EXPECT_EQ(-1, landlock_create_ruleset(&attr, sizeof(attr),
+					      sv | LANDLOCK_CREATE_RULESET_VERSION));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, landlock_create_ruleset(
-			      NULL, 0,
-			      LANDLOCK_CREATE_RULESET_SUPERVISOR |
-				      LANDLOCK_CREATE_RULESET_ERRATA));
+	EXPECT_EQ(-1, query(sv | LANDLOCK_CREATE_RULESET_ERRATA));
 	EXPECT_EQ(EINVAL, errno);
 	/* Unused flag bit. */
 	EXPECT_EQ(-1, landlock_create_ruleset(&attr, sizeof(attr), 1U << 3));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, landlock_create_ruleset(
-			      NULL, sizeof(attr),
-			      LANDLOCK_CREATE_RULESET_SUPERVISOR));
+	EXPECT_EQ(-1, landlock_create_ruleset(NULL, sizeof(attr), sv));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, landlock_create_ruleset(
-			      &attr, 0, LANDLOCK_CREATE_RULESET_SUPERVISOR));
+	EXPECT_EQ(-1, landlock_create_ruleset(&attr, 0, sv));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, landlock_create_ruleset(
-			      &empty, sizeof(empty),
-			      LANDLOCK_CREATE_RULESET_SUPERVISOR));
+	EXPECT_EQ(-1, landlock_create_ruleset(&empty, sizeof(empty), sv));
 	EXPECT_EQ(ENOMSG, errno);
 	EXPECT_EQ(-1, create_supervisor(1ULL << 63, 0));
 	EXPECT_EQ(EINVAL, errno);
@@ -299,9 +289,10 @@ TEST(file_descriptors)
 
 TEST(add_rule_errors)
 {
-	const int supervisor_fd = create_supervisor(
-		LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR,
-		LANDLOCK_ACCESS_NET_BIND_TCP);
+	const __u64 handled_fs = LANDLOCK_ACCESS_FS_READ_FILE |
+				 LANDLOCK_ACCESS_FS_READ_DIR;
+	const int supervisor_fd =
+		create_supervisor(handled_fs, LANDLOCK_ACCESS_NET_BIND_TCP);
 
 	ASSERT_LE(0, supervisor_fd);
 	/* Unknown flags, including the quiet flag of a later stage. */
@@ -638,29 +629,19 @@ TEST_F(layout, create_and_remove)
 
 /* Rename and link: the REFER comparison sees the supervisor rules. */
 
-FIXTURE_VARIANT(layout)
-{
-	/* Unused: layout has no variant. */
-};
-
-static int rename_sf(FIXTURE_DATA(layout) *const self)
-{
-	return rename(self->sf, self->dt);
-}
-
 TEST_F(layout, refer_supervisor_rules_on_both_sides)
 {
 	const int supervisor_fd =
 		create_supervisor(ACCESS_REFER_FILE | ACCESS_RW, 0);
 
 	ASSERT_EQ(0, enforce(get_supervisee(supervisor_fd)));
-	EXPECT_EQ(-1, rename_sf(self));
+	EXPECT_EQ(-1, rename(self->sf, self->dt));
 	EXPECT_EQ(EACCES, errno);
 
 	ASSERT_EQ(0, path_rule(supervisor_fd, self->s, ACCESS_REFER_FILE, 0));
 	ASSERT_EQ(0, path_rule(supervisor_fd, self->d, ACCESS_REFER_FILE,
 			       LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR));
-	EXPECT_EQ(0, rename_sf(self));
+	EXPECT_EQ(0, rename(self->sf, self->dt));
 }
 
 TEST_F(layout, refer_supervisor_rule_on_source)
@@ -671,14 +652,14 @@ TEST_F(layout, refer_supervisor_rule_on_source)
 
 	ASSERT_EQ(0, path_rule(supervisee_fd, self->d, ACCESS_REFER_FILE, 0));
 	ASSERT_EQ(0, enforce(supervisee_fd));
-	EXPECT_EQ(-1, rename_sf(self));
+	EXPECT_EQ(-1, rename(self->sf, self->dt));
 	EXPECT_EQ(EACCES, errno);
 
 	/* Moving to a more restricted place is fine. */
 	ASSERT_EQ(0, path_rule(supervisor_fd, self->s,
 			       ACCESS_REFER_FILE | LANDLOCK_ACCESS_FS_READ_FILE,
 			       LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR));
-	EXPECT_EQ(0, rename_sf(self));
+	EXPECT_EQ(0, rename(self->sf, self->dt));
 }
 
 /*
@@ -701,7 +682,7 @@ TEST_F(layout, refer_supervisor_rule_on_destination_escalates)
 			       LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR));
 	EXPECT_EQ(EACCES, test_open(self->sf, O_WRONLY));
 
-	EXPECT_EQ(-1, rename_sf(self));
+	EXPECT_EQ(-1, rename(self->sf, self->dt));
 	EXPECT_EQ(EXDEV, errno);
 	EXPECT_EQ(-1, link(self->sf, self->dt));
 	EXPECT_EQ(EXDEV, errno);
@@ -712,7 +693,7 @@ TEST_F(layout, refer_supervisor_rule_on_destination_escalates)
 			       LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR));
 	EXPECT_EQ(0, link(self->sf, self->dt));
 	EXPECT_EQ(0, unlink(self->dt));
-	EXPECT_EQ(0, rename_sf(self));
+	EXPECT_EQ(0, rename(self->sf, self->dt));
 
 	/* Without the supervisor rule, the move is allowed as before. */
 	ASSERT_EQ(0, rename(self->dt, self->sf));
@@ -721,7 +702,7 @@ TEST_F(layout, refer_supervisor_rule_on_destination_escalates)
 	ASSERT_EQ(0, path_rule(supervisor_fd, self->s, 0,
 			       LANDLOCK_ADD_RULE_INTERSECT |
 				       LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR));
-	EXPECT_EQ(0, rename_sf(self));
+	EXPECT_EQ(0, rename(self->sf, self->dt));
 }
 
 TEST_F(layout, same_directory_rename)
@@ -744,8 +725,8 @@ TEST_F(layout, same_directory_rename)
 /* Optional rights: truncate is checked when used if only supervisors deny. */
 TEST_F(layout, truncate_is_checked_when_used)
 {
-	const int supervisor_fd = create_supervisor(
-		ACCESS_RW | LANDLOCK_ACCESS_FS_TRUNCATE, 0);
+	const __u64 handled = ACCESS_RW | LANDLOCK_ACCESS_FS_TRUNCATE;
+	const int supervisor_fd = create_supervisor(handled, 0);
 	const int supervisee_fd = get_supervisee(supervisor_fd);
 	int fd;
 
@@ -804,7 +785,7 @@ static void set_loopback_up(struct __test_metadata *const _metadata)
 	const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	ASSERT_LE(0, fd);
-	strcpy(ifr.ifr_name, "lo");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
 	ASSERT_EQ(0, ioctl(fd, SIOCGIFFLAGS, &ifr));
 	ifr.ifr_flags |= IFF_UP;
 	ASSERT_EQ(0, ioctl(fd, SIOCSIFFLAGS, &ifr));
@@ -883,7 +864,7 @@ TEST(tcp_ports)
 struct mover {
 	int supervisor_fd;
 	const char *a, *ab;
-	volatile bool stop;
+	bool stop;
 	unsigned int commits;
 };
 
@@ -895,7 +876,7 @@ static void *move_rule(void *const arg)
 {
 	struct mover *const m = arg;
 
-	while (!m->stop) {
+	while (!__atomic_load_n(&m->stop, __ATOMIC_RELAXED)) {
 		const bool to_ab = m->commits % 2 == 0;
 
 		if (path_rule(m->supervisor_fd, to_ab ? m->ab : m->a,
@@ -932,7 +913,7 @@ TEST_F(layout, commit_races_checks)
 		if (i % 64 == 0)
 			sched_yield();
 	}
-	m.stop = true;
+	__atomic_store_n(&m.stop, true, __ATOMIC_RELAXED);
 	ASSERT_EQ(0, pthread_join(thread, &ret));
 	EXPECT_EQ(NULL, ret);
 	EXPECT_EQ(0, denied);
