@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
 	# Kernel source and UML build.
 	linux-source-6.12 build-essential bc flex bison libelf-dev libssl-dev
+	# checkpatch.pl (SPDX check)
+	python3-ply python3-git
 	ccache xz-utils rsync cpio git perl python3 kmod
 	# Kernel selftests.
 	libcap-dev

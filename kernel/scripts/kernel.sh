@@ -13,7 +13,9 @@
 # The tree is a git repository: tag "base" is Debian's source as shipped,
 # then one commit per patch of kernel/patches/series.  New kernel files live
 # as real files under kernel/tree/ and are listed, per patch, in
-# kernel/patches/NAME.files.
+# kernel/patches/NAME.files.  A new file that a later patch extends also has a
+# snapshot, kernel/tree.d/NAME/PATH, of its state in the patch NAME that adds
+# it; kernel/tree/PATH is always its final state.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,7 +39,7 @@ series_patches() { grep -vE '^\s*(#|$)' "$P/series" 2>/dev/null || true; }
 
 # Digests of what defines the patched tree: the series, and the new files.
 patches_digest() {
-	(cd "$top" && find kernel/BASE kernel/patches -type f -print0 |
+	(cd "$top" && find kernel/BASE kernel/patches kernel/tree.d -type f -print0 2>/dev/null |
 		sort -z | xargs -0 sha1sum) | sha1sum | cut -d' ' -f1
 }
 tree_digest() {
@@ -50,8 +52,7 @@ new_files() {
 	local name
 	for name in $(series_patches); do
 		[ -f "$P/${name%.patch}.files" ] && grep -vE '^\s*(#|$)' "$P/${name%.patch}.files"
-	done
-	return 0
+	done | awk '!seen[$0]++'
 }
 
 stamp() { cat "$K/.git/ll-$1" 2>/dev/null || true; }
@@ -70,7 +71,7 @@ check_new_files_not_edited() {
 	local f last
 	for f in $(new_files); do
 		[ -f "$K/$f" ] || continue
-		last=$(grep -F " $f" "$K/.git/ll-synced" 2>/dev/null | cut -d" " -f1 || true)
+		last=$(grep -F " $f" "$K/.git/ll-synced" 2>/dev/null | head -n1 | cut -d" " -f1 || true)
 		[ -z "$last" ] || [ "$(sha1sum <"$K/$f" | cut -d' ' -f1)" = "$last" ] ||
 			die "build/linux/$f was edited there: run 'make refresh' to copy it to kernel/tree first"
 	done
@@ -133,7 +134,13 @@ apply_series() {
 				[ -n "$f" ] || continue
 				[ -f "$T/$f" ] || die "kernel/tree/$f (listed in $files) is missing"
 				mkdir -p "$(dirname "$K/$f")"
-				cp "$T/$f" "$K/$f"
+				# A file that later patches extend has a snapshot for
+				# the patch that adds it, so that each patch builds.
+				if [ -f "$top/kernel/tree.d/${name%.patch}/$f" ]; then
+					cp "$top/kernel/tree.d/${name%.patch}/$f" "$K/$f"
+				else
+					cp "$T/$f" "$K/$f"
+				fi
 				git -C "$K" add -f "$f"
 			done < <(grep -vE '^\s*(#|$)' "$P/$files")
 		fi

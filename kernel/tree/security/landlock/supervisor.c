@@ -37,9 +37,12 @@ static unsigned int key_type_index(const enum landlock_key_type key_type)
 /**
  * landlock_create_supervisor - Create a supervisor without any rule
  *
+ * @notify: Whether the supervisor gets events for the accesses that its
+ *          layers deny.
+ *
  * Returns: a new supervisor (with one reference), or an ERR_PTR().
  */
-struct landlock_supervisor *landlock_create_supervisor(void)
+struct landlock_supervisor *landlock_create_supervisor(const bool notify)
 {
 	struct landlock_supervisor *supervisor;
 
@@ -48,6 +51,7 @@ struct landlock_supervisor *landlock_create_supervisor(void)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&supervisor->usage, 1);
 	mutex_init(&supervisor->lock);
+	landlock_notify_init(&supervisor->notify, notify);
 	return supervisor;
 }
 
@@ -109,6 +113,7 @@ void landlock_put_supervisor(struct landlock_supervisor *const supervisor)
 		free_version(committed);
 	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
 		landlock_trie_put(supervisor->staged[i], i + 1);
+	landlock_notify_destroy(&supervisor->notify);
 	mutex_destroy(&supervisor->lock);
 	kfree(supervisor);
 }

@@ -15,6 +15,7 @@
 #include <linux/workqueue.h>
 
 #include "limits.h"
+#include "notify.h"
 #include "ruleset.h"
 #include "trie.h"
 
@@ -91,6 +92,10 @@ struct landlock_supervisor {
 	 * @generation: Number of commits so far.  Protected by @lock.
 	 */
 	u64 generation;
+	/**
+	 * @notify: Queue of the events sent to this supervisor.
+	 */
+	struct landlock_notify notify;
 };
 
 /**
@@ -113,7 +118,7 @@ struct landlock_supervisor_pins {
 	struct landlock_supervisor_version *versions[LANDLOCK_MAX_NUM_LAYERS];
 };
 
-struct landlock_supervisor *landlock_create_supervisor(void);
+struct landlock_supervisor *landlock_create_supervisor(const bool notify);
 
 void landlock_put_supervisor(struct landlock_supervisor *const supervisor);
 
