@@ -8,9 +8,43 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check clean distclean
+.PHONY: all deps kernel headers series refresh run check clean distclean user
 
-all: kernel
+all: kernel user
+
+# --- User space: library, command, tests (build/user) ---------------------
+U := $(B)/user
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -Iinclude \
+	-isystem $(B)/headers/include $(shell pkg-config --cflags json-c 2>/dev/null)
+USER_LIBS := $(shell pkg-config --libs json-c 2>/dev/null)
+LIB_SRCS := lib/uapi.c lib/policy.c lib/supervisor.c lib/events.c
+CLI_SRCS := cli/landlock-supervise.c cli/trace.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(U)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(U)/%.o)
+LIB_VERSION := 0.1.0
+
+user: $(U)/landlock-supervise $(U)/liblandlock-supervise.so $(U)/landlock-supervise.pc
+
+$(B)/headers/.ll-applied:
+	@bash kernel/scripts/kernel.sh headers
+
+$(U)/%.o: %.c include/landlock-supervise.h lib/internal.h cli/trace.h $(B)/headers/.ll-applied
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Icli -Ilib -c -o $@ $<
+
+$(U)/liblandlock-supervise.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(U)/liblandlock-supervise.so: $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,liblandlock-supervise.so.0 -o $@ $^ $(USER_LIBS)
+
+$(U)/landlock-supervise: $(CLI_OBJS) $(U)/liblandlock-supervise.a
+	$(CC) -o $@ $^ $(USER_LIBS)
+
+$(U)/landlock-supervise.pc: lib/landlock-supervise.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@VERSION@|$(LIB_VERSION)|' $< >$@
+
+PREFIX ?= /usr/local
 
 deps:
 	@bash scripts/deps.sh

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A supervisor applying policies: rules are tracked per object (inode or
+ * port) with an O_PATH file descriptor kept open, so that a later policy can
+ * narrow or remove them even if their paths moved or vanished.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "landlock-supervise.h"
+
+int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs,
+		       uint64_t handled_net, uint64_t scoped, bool notify)
+{
+	memset(sup, 0, sizeof(*sup));
+	sup->handled_fs = handled_fs;
+	sup->handled_net = handled_net;
+	sup->fd = ll_supervisor_create(handled_fs, handled_net, scoped, notify);
+	return sup->fd < 0 ? -1 : 0;
+}
+
+static void release_objects(struct ll_object *objects, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (objects[i].fd >= 0)
+			close(objects[i].fd);
+	free(objects);
+}
+
+void ll_supervisor_release(struct ll_supervisor *sup)
+{
+	release_objects(sup->objects, sup->num_objects);
+	if (sup->fd >= 0)
+		close(sup->fd);
+	memset(sup, 0, sizeof(*sup));
+	sup->fd = -1;
+}
+
+static bool same_object(const struct ll_object *a, const struct ll_object *b)
+{
+	if ((a->fd < 0) != (b->fd < 0))
+		return false;
+	if (a->fd < 0)
+		return a->port == b->port;
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+static struct ll_object *find_object(struct ll_object *objects, size_t count,
+				     const struct ll_object *key)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (same_object(&objects[i], key))
+			return &objects[i];
+	return NULL;
+}
+
+/* Adds @obj (taking its fd) to the set, or merges its rights. */
+static int add_object(struct ll_object **objects, size_t *count,
+		      struct ll_object obj)
+{
+	struct ll_object *found = find_object(*objects, *count, &obj), *grown;
+
+	if (found) {
+		found->access |= obj.access;
+		if (obj.fd >= 0)
+			close(obj.fd);
+		return 0;
+	}
+	grown = realloc(*objects, (*count + 1) * sizeof(*grown));
+	if (!grown) {
+		if (obj.fd >= 0)
+			close(obj.fd);
+		return -1;
+	}
+	*objects = grown;
+	grown[(*count)++] = obj;
+	return 0;
+}
+
+/* Opens @path as an object with the rights it may get in this layer. */
+static int open_object(const struct ll_supervisor *sup, const char *path,
+		       uint64_t access, struct ll_object *obj)
+{
+	struct stat st;
+
+	memset(obj, 0, sizeof(*obj));
+	obj->fd = open(path, O_PATH | O_CLOEXEC);
+	if (obj->fd < 0)
+		return -1;
+	if (fstat(obj->fd, &st)) {
+		close(obj->fd);
+		return -1;
+	}
+	obj->dev = st.st_dev;
+	obj->ino = st.st_ino;
+	obj->is_dir = S_ISDIR(st.st_mode);
+	obj->access = access & sup->handled_fs;
+	if (!obj->is_dir)
+		obj->access &= ll_file_rights();
+	return 0;
+}
+
+static int stage(const struct ll_supervisor *sup, const struct ll_object *obj,
+		 uint64_t access, uint32_t flags)
+{
+	if (obj->fd >= 0)
+		return ll_rule_fd(sup->fd, obj->fd, access, flags);
+	return ll_rule_port(sup->fd, obj->port, access, flags);
+}
+
+/* Brings the staged rules back to the committed ones after a failure. */
+static void restage_committed(const struct ll_supervisor *sup,
+			      const struct ll_object *desired, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < sup->num_objects; i++)
+		stage(sup, &sup->objects[i], sup->objects[i].access, 0);
+	for (i = 0; i < count; i++) {
+		const struct ll_object *committed =
+			find_object(sup->objects, sup->num_objects, &desired[i]);
+
+		stage(sup, &desired[i], committed ? committed->access : 0,
+		      LANDLOCK_ADD_RULE_INTERSECT);
+	}
+}
+
+int ll_supervisor_apply(struct ll_supervisor *sup,
+			const struct ll_policy *policy, unsigned int flags,
+			char *err)
+{
+	struct ll_object *desired = NULL, obj;
+	size_t count = 0, i, used = 0;
+	int saved;
+
+	if (err)
+		err[0] = '\0';
+	for (i = 0; i < policy->num_paths; i++) {
+		const struct ll_path_rule *rule = &policy->paths[i];
+
+		if (open_object(sup, rule->path, rule->access, &obj)) {
+			if (errno == ENOENT && (flags & LL_IGNORE_MISSING)) {
+				if (err)
+					used += snprintf(err + used,
+							 used < LL_ERR_LEN ? LL_ERR_LEN - used : 0,
+							 "%smissing %s (ignored)",
+							 used ? "; " : "", rule->path);
+				continue;
+			}
+			if (err)
+				snprintf(err, LL_ERR_LEN, "%s: %s", rule->path,
+					 strerror(errno));
+			goto fail;
+		}
+		if (!obj.access) {
+			close(obj.fd);
+			continue;
+		}
+		if (add_object(&desired, &count, obj))
+			goto fail_errno;
+	}
+	for (i = 0; i < policy->num_ports; i++) {
+		obj = (struct ll_object){ .fd = -1,
+					  .port = policy->ports[i].port,
+					  .access = policy->ports[i].access &
+						    sup->handled_net };
+		if (obj.access && add_object(&desired, &count, obj))
+			goto fail_errno;
+	}
+
+	/* Narrows what was committed and is not wanted anymore... */
+	for (i = 0; i < sup->num_objects; i++) {
+		const struct ll_object *want =
+			find_object(desired, count, &sup->objects[i]);
+		const uint64_t keep = want ? want->access : 0;
+
+		if ((sup->objects[i].access & ~keep) &&
+		    stage(sup, &sup->objects[i], keep,
+			  LANDLOCK_ADD_RULE_INTERSECT))
+			goto fail_restage;
+	}
+	/* ...adds the rest, and commits it all at once. */
+	for (i = 0; i < count; i++)
+		if (stage(sup, &desired[i], desired[i].access, 0))
+			goto fail_restage;
+	if (ll_commit(sup->fd))
+		goto fail_restage;
+	sup->commits++;
+	release_objects(sup->objects, sup->num_objects);
+	sup->objects = desired;
+	sup->num_objects = count;
+	return 0;
+
+fail_restage:
+	saved = errno;
+	restage_committed(sup, desired, count);
+	errno = saved;
+fail_errno:
+	if (err)
+		snprintf(err, LL_ERR_LEN, "cannot apply the policy: %s",
+			 strerror(errno));
+fail:
+	saved = errno;
+	release_objects(desired, count);
+	errno = saved;
+	return -1;
+}
+
+int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access)
+{
+	struct ll_object obj = { 0 };
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -1;
+	obj.dev = st.st_dev;
+	obj.ino = st.st_ino;
+	obj.is_dir = S_ISDIR(st.st_mode);
+	obj.access = access & sup->handled_fs;
+	if (!obj.is_dir)
+		obj.access &= ll_file_rights();
+	if (!obj.access)
+		return 0;
+	if (ll_rule_fd(sup->fd, fd, obj.access, 0))
+		return -1;
+	obj.fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (obj.fd < 0)
+		return -1;
+	return add_object(&sup->objects, &sup->num_objects, obj);
+}
+
+int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port,
+			     uint64_t access)
+{
+	const struct ll_object obj = { .fd = -1,
+				       .port = port,
+				       .access = access & sup->handled_net };
+
+	if (!obj.access)
+		return 0;
+	if (ll_rule_port(sup->fd, port, obj.access, 0))
+		return -1;
+	return add_object(&sup->objects, &sup->num_objects, obj);
+}
+
+int ll_supervisor_commit(struct ll_supervisor *sup)
+{
+	if (ll_commit(sup->fd))
+		return -1;
+	sup->commits++;
+	return 0;
+}
+
+int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy,
+			     unsigned int flags, char *err)
+{
+	struct ll_supervisor view = { .fd = supervisee_fd,
+				      .handled_fs = policy->handled_fs,
+				      .handled_net = policy->handled_net };
+	struct ll_object obj;
+	size_t i;
+
+	for (i = 0; i < policy->num_paths; i++) {
+		int ret;
+
+		if (open_object(&view, policy->paths[i].path,
+				policy->paths[i].access, &obj)) {
+			if (errno == ENOENT && (flags & LL_IGNORE_MISSING))
+				continue;
+			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path,
+				 strerror(errno));
+			return -1;
+		}
+		ret = obj.access ? ll_rule_fd(supervisee_fd, obj.fd, obj.access, 0) : 0;
+		close(obj.fd);
+		if (ret) {
+			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	for (i = 0; i < policy->num_ports; i++) {
+		const uint64_t access = policy->ports[i].access & policy->handled_net;
+
+		if (access && ll_rule_port(supervisee_fd, policy->ports[i].port,
+					   access, 0)) {
+			snprintf(err, LL_ERR_LEN, "port %llu: %s",
+				 (unsigned long long)policy->ports[i].port,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
