@@ -64,9 +64,9 @@ series: deps
 refresh:
 	@bash kernel/scripts/kernel.sh refresh $(PATCH) $(FILES)
 
-# make run [CMD='program args']
+# make run [CMD='program args'] [ARGS='landlock-supervise options']
 run: deps
-	@bash scripts/run.sh $(if $(CMD),-- $(CMD))
+	@LL_ARGS='$(ARGS)' bash scripts/run.sh $(CMD)
 
 check:
 	@bash tests/check.sh

@@ -276,34 +276,39 @@ static void note_created(struct state *st, const char *dir, const char *name)
 	 LANDLOCK_ACCESS_FS_MAKE_SYM)
 
 /*
- * Records in the learned policy what allows @ev.  Rules bind to inodes: a
- * file the run created does not exist when the policy is replayed, so its
- * rights go to its directory.
+ * Records in the learned policy a rule allowing @access on @path.  Rules bind
+ * to inodes: a file or directory the run created does not exist when the
+ * policy is replayed, so the rule goes to its nearest ancestor that existed
+ * before the run.
  */
+static void learn_path(struct state *st, const char *path, uint64_t access)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	while (was_created(st, buf) && strcmp(buf, "/"))
+		dirname(buf);
+	ll_policy_add_path(&st->learned, buf, access);
+}
+
+/* Records in the learned policy what allows @ev. */
 static void learn(struct state *st, const struct ll_event *ev)
 {
-	char dir[4096];
-
 	if (ev->net) {
 		ll_policy_add_port(&st->learned, ev->port, ev->access);
 		return;
 	}
 	if (ev->name[0]) {
+		learn_path(st, ev->object_path, rights_for(ev));
 		if (ev->access & MAKE_RIGHTS)
 			note_created(st, ev->object_path, ev->name);
-		ll_policy_add_path(&st->learned, ev->object_path, rights_for(ev));
 		if (ev->dest_fd >= 0) {
+			learn_path(st, ev->dest_path, rights_for(ev));
 			note_created(st, ev->dest_path, ev->dest_name);
-			ll_policy_add_path(&st->learned, ev->dest_path, rights_for(ev));
 		}
 		return;
 	}
-	if (!ev->object_is_dir && was_created(st, ev->object_path)) {
-		snprintf(dir, sizeof(dir), "%s", ev->object_path);
-		ll_policy_add_path(&st->learned, dirname(dir), ev->access);
-		return;
-	}
-	ll_policy_add_path(&st->learned, ev->object_path, ev->access);
+	learn_path(st, ev->object_path, ev->access);
 }
 
 /* Folds directories holding @fold or more rules into one rule each. */

@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# make run: the main job.  Builds what is missing, then runs a program inside
-# the patched kernel in a Landlock sandbox and shows what is denied.
-#   scripts/run.sh [-- COMMAND [ARGS...]]
+# make run: the main job.  Builds what is missing (packages, patched kernel,
+# tool), then, inside the patched kernel:
+#   scripts/run.sh                      the demo (examples/demo.sh)
+#   scripts/run.sh [-- OPTIONS --] COMMAND...
+#                                       COMMAND under landlock-supervise, by
+#                                       default in permissive mode with a log
+# Files written by the run are in build/uml-run/run/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${LL_BUILD_DIR:-$top/build}
 bash "$top/scripts/deps.sh"
 bash "$top/kernel/scripts/kernel.sh" build
-bash "$top/kernel/scripts/kernel.sh" headers
-mkdir -p "$B/user"
-cc -O2 -Wall -Wextra -isystem "$B/headers/include" -o "$B/user/sandboxer" \
-	"$B/linux/samples/landlock/sandboxer.c"
-[ "${1:-}" = "--" ] && shift
-work=$B/uml-run/demo
+make -s -C "$top" user >/dev/null
+tool=$B/user/landlock-supervise
+work=$B/uml-run/run
 rm -rf "$work"; mkdir -p "$work"
+
 if [ $# -eq 0 ]; then
-	set -- sh -c 'echo "read /etc/hostname (allowed):"; cat /etc/hostname;
-		echo "write in the work directory (not allowed by the policy):";
-		echo hello >denied.txt || echo "=> denied by Landlock, as expected"'
+	echo "Running the demo inside the patched kernel (files in $work)"
+	exec "$top/scripts/uml-run" -w "$work" -t 300 -- "$top/examples/demo.sh" "$tool" "$work"
 fi
-echo "Running in the patched kernel: $*"
-exec "$top/scripts/uml-run" -w "$work" -C "$work" \
-	-e LL_FS_RO=/ -e LL_FS_RW=/dev/null:/tmp -e LL_TCP_BIND= -e LL_TCP_CONNECT= \
-	-- "$B/user/sandboxer" "$@"
+args=(--base "$top/examples/shell.json" --permissive="$work/learned.json" --log "$work/events.jsonl")
+if [ -n "${LL_ARGS:-}" ]; then
+	read -r -a args <<<"$LL_ARGS"
+fi
+echo "Running in the patched kernel: landlock-supervise ${args[*]} -- $*"
+echo "(files in $work)"
+"$top/scripts/uml-run" -w "$work" -C "$work" -t 600 -- "$tool" "${args[@]}" -- "$@"

@@ -271,12 +271,17 @@ cmd_refresh() {
 		while read -r f; do [ -n "$f" ] && newfile[$f]=$name; done \
 			< <(grep -vE '^\s*(#|$)' "$P/${name%.patch}.files")
 	done
-	# New files edited in build/linux go back to kernel/tree.
+	# New files edited in build/linux (since they were last synced from
+	# kernel/tree) go back to kernel/tree; files edited in both refuse.
+	local last
 	for f in "${!newfile[@]}"; do
-		if ! cmp -s "$K/$f" "$T/$f"; then
-			cp "$K/$f" "$T/$f"
-			log "kernel/tree/$f updated from build/linux"
+		last=$(grep -F " $f" "$K/.git/ll-synced" 2>/dev/null | head -n1 | cut -d" " -f1 || true)
+		[ -f "$K/$f" ] && [ "$(sha1sum <"$K/$f" | cut -d' ' -f1)" != "$last" ] || continue
+		if [ "$(sha1sum <"$T/$f" | cut -d' ' -f1)" != "$last" ]; then
+			die "$f was edited both in build/linux and in kernel/tree: merge them by hand"
 		fi
+		cp "$K/$f" "$T/$f"
+		log "kernel/tree/$f updated from build/linux"
 	done
 	sync_new_files
 	tree_digest >"$K/.git/ll-synced-tree"

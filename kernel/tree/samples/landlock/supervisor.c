@@ -254,6 +254,15 @@ static int add_fs_rule(const int supervisor_fd, const int fd, __u64 access,
 	}
 	if (rule.parent_fd < 0)
 		return -1;
+	/*
+	 * open(O_CREAT) checks the new file's rights under the same rule right
+	 * after creating it, and that denial cannot be notified (restarting
+	 * would not create the file again): creating comes with opening.
+	 */
+	if (access & LANDLOCK_ACCESS_FS_MAKE_REG)
+		access |= LANDLOCK_ACCESS_FS_READ_FILE |
+			  LANDLOCK_ACCESS_FS_WRITE_FILE |
+			  LANDLOCK_ACCESS_FS_TRUNCATE;
 	rule.allowed_access = access;
 	err = -1;
 	if (!access)

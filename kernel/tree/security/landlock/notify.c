@@ -378,11 +378,33 @@ static void notify_work(struct callback_head *const work)
 		syscall_set_return_value(current, regs, -ERESTARTNOINTR, 0);
 }
 
+static bool is_supervising(const struct landlock_notify *const notify,
+			   const struct pid *const tgid)
+{
+	return tgid == notify->owner || tgid == READ_ONCE(notify->receiver);
+}
+
+/*
+ * Whether a vfork child's parent, which waits for the child's exec or exit,
+ * is the supervisor.
+ */
+static bool is_vfork_child_of(const struct landlock_notify *const notify)
+{
+	struct task_struct *parent;
+	bool supervising;
+
+	if (!current->vfork_done)
+		return false;
+	rcu_read_lock();
+	parent = rcu_dereference(current->real_parent);
+	supervising = is_supervising(notify, task_tgid(parent));
+	rcu_read_unlock();
+	return supervising;
+}
+
 /* Whether a denial of the current task may wait for @notify's supervisor. */
 static bool can_notify(const struct landlock_notify *const notify)
 {
-	const struct pid *const tgid = task_tgid(current);
-
 	if (!notify->enabled || READ_ONCE(notify->closed))
 		return false;
 	/* Kernel threads and workers do not run a system call of their own. */
@@ -393,11 +415,11 @@ static bool can_notify(const struct landlock_notify *const notify)
 	if (rcu_access_pointer(current->cred) !=
 	    rcu_access_pointer(current->real_cred))
 		return false;
-	/* A vfork parent waits for this task: it may be the supervisor. */
-	if (current->vfork_done)
+	/* A supervisor waiting for its vfork child cannot answer it. */
+	if (is_vfork_child_of(notify))
 		return false;
 	/* A thread group never waits for itself. */
-	return tgid != notify->owner && tgid != READ_ONCE(notify->receiver);
+	return !is_supervising(notify, task_tgid(current));
 }
 
 static struct landlock_supervisor *

@@ -529,31 +529,51 @@ TEST_F(notify, self_supervision_is_a_plain_denial)
 	EXPECT_EQ(0, poll_event(self->supervisor_fd, 0));
 }
 
-TEST_F(notify, vfork_child_is_a_plain_denial)
+/* A supervisor waiting for its own vfork child cannot answer it. */
+TEST_F(notify, vfork_child_of_the_supervisor_is_a_plain_denial)
 {
 	pid_t child;
-	int status;
+
+	child = vfork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		if (sandbox(self->supervisor_fd))
+			_exit(200);
+		_exit(open(self->cf, O_RDONLY | O_CLOEXEC) < 0 ? errno : 0);
+	}
+	EXPECT_EQ(EACCES, child_status(child));
+	EXPECT_EQ(0, poll_event(self->supervisor_fd, 0));
+}
+
+/* Shells and posix_spawn() start programs from vfork children. */
+TEST_F(notify, vfork_child_of_a_sandboxed_task_is_asked)
+{
+	struct landlock_supervisor_event event;
+	pid_t child;
 
 	child = fork();
 	ASSERT_LE(0, child);
 	if (child == 0) {
 		pid_t grandchild;
+		int status;
 
 		if (sandbox(self->supervisor_fd))
 			_exit(200);
 		grandchild = vfork();
-		if (grandchild == 0) {
-			/* Before exec, the parent waits: no event. */
+		if (grandchild == 0)
 			_exit(open(self->cf, O_RDONLY | O_CLOEXEC) < 0 ?
 				      errno :
 				      0);
-		}
 		if (waitpid(grandchild, &status, 0) != grandchild)
 			_exit(201);
 		_exit(WEXITSTATUS(status));
 	}
+	ASSERT_EQ(0, recv_event(self->supervisor_fd, &event));
+	EXPECT_NE(child, event.tgid);
+	ASSERT_EQ(0, respond(self->supervisor_fd, event.cookie,
+			     LANDLOCK_SUPERVISOR_DENY));
 	EXPECT_EQ(EACCES, child_status(child));
-	EXPECT_EQ(0, poll_event(self->supervisor_fd, 0));
+	close(event.object_fd);
 }
 
 struct opener {

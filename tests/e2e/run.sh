@@ -1,0 +1,169 @@
+#!/bin/bash
+# End-to-end tests of landlock-supervise, run inside the patched kernel:
+#   tests/e2e/run.sh TOOL WORKDIR
+# Prints "ok - NAME" or "not ok - NAME" per test and "E2E-TOTALS P F".
+set -u
+tool=$1
+work=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+base=$top/examples/shell.json
+pass=0 fail=0
+
+rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
+
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+not_ok() { echo "not ok - $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; fail=$((fail + 1)); }
+check() { # NAME CONDITION...
+	local name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+policy_rw() { # FILE DIR: read-write rules on DIR
+	cat >"$1" <<J
+{"ruleset": [{"handledAccessFs": ["abi.all"]}],
+ "pathBeneath": [{"allowedAccess": ["abi.read_write"], "parent": ["$2"]}]}
+J
+}
+
+# 1. A --policy rule is in force; what it lacks is denied.
+t_policy() {
+	mkdir -p p/allowed p/other
+	echo data >p/allowed/f; echo data >p/other/f
+	policy_rw p.json "$work/p/allowed"
+	"$tool" --base "$base" --policy p.json -- sh -c 'cat p/allowed/f >/dev/null' &&
+		! "$tool" --base "$base" --policy p.json -- sh -c 'cat p/other/f' 2>/dev/null
+}
+
+# 2. --watch: reloads add and remove rules while the command runs; a broken
+# file keeps the previous policy and says where the error is.
+t_watch() {
+	mkdir -p w/a w/b wc; echo a >w/a/f; echo b >w/b/f
+	# The command's control files are in wc/, granted by a base policy.
+	policy_rw wc.json "$work/wc"
+	policy_rw w.json "$work/w/a"
+	cat >wc/job.sh <<'S'
+#!/bin/sh
+# Waits for each step, reports what it may read.
+step() { while [ ! -e wc/step$1 ]; do sleep 0.05; done; }
+r() { cat "$1" >/dev/null 2>&1 && echo yes || echo no; }
+echo "start a=$(r w/a/f) b=$(r w/b/f)"; echo 1 >wc/ready1
+step 1; echo "added a=$(r w/a/f) b=$(r w/b/f)"; echo 1 >wc/ready2
+step 2; echo "removed a=$(r w/a/f) b=$(r w/b/f)"; echo 1 >wc/ready3
+step 3; echo "broken a=$(r w/a/f) b=$(r w/b/f)"
+S
+	"$tool" --base "$base" --base wc.json --policy w.json --watch -- sh wc/job.sh >wc/out 2>wc/err &
+	local pid=$!
+	wait_for() { local i; for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+	wait_for wc/ready1
+	cat >w.json.new <<J
+{"ruleset": [{"handledAccessFs": ["abi.all"]}],
+ "pathBeneath": [{"allowedAccess": ["abi.read_write"], "parent": ["$work/w/a", "$work/w/b"]}]}
+J
+	mv w.json.new w.json; sleep 0.5; echo >wc/step1; wait_for wc/ready2
+	policy_rw w.json.new "$work/w/b"; mv w.json.new w.json; sleep 0.5; echo >wc/step2
+	wait_for wc/ready3
+	printf '{"pathBeneath": [\n  {"allowedAccess": ["nope"], "parent": ["/"]}]}\n' >w.json.new
+	mv w.json.new w.json; sleep 0.5; echo >wc/step3
+	wait $pid
+	grep -q "start a=yes b=no" wc/out && grep -q "added a=yes b=yes" wc/out &&
+		grep -q "removed a=no b=yes" wc/out && grep -q "broken a=no b=yes" wc/out &&
+		grep -q 'reload failed, previous policy kept: w.json:2:22:' wc/err ||
+		{ cat wc/out wc/err; return 1; }
+}
+
+# 3. Permissive mode writes a policy that replays with no event.
+t_permissive_replay() {
+	mkdir -p pm/data; echo hi >pm/data/in
+	cat >pm/job.sh <<'S'
+cat pm/data/in >pm/data/out1
+cat pm/data/in >pm/data/out2
+mkdir -p pm/data/sub && echo x >pm/data/sub/new
+ls pm/data >/dev/null
+S
+	"$tool" --base "$base" --permissive=pm/learned.json --log pm/1.jsonl -- sh pm/job.sh || return 1
+	[ -s pm/1.jsonl ] || return 1
+	rm -rf pm/data/out1 pm/data/out2 pm/data/sub
+	"$tool" --base "$base" --policy pm/learned.json --log pm/2.jsonl -- sh pm/job.sh || return 1
+	[ ! -s pm/2.jsonl ] && [ -e pm/data/sub/new ] || { cat pm/learned.json pm/2.jsonl; return 1; }
+}
+
+# 4. The JSON-lines log has the fields a reader needs.
+t_log_fields() {
+	mkdir -p lg; echo x >lg/f
+	"$tool" --base "$base" --log lg/log.jsonl -- cat lg/f >/dev/null 2>&1
+	python3 - lg/log.jsonl <<'P'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert lines, "no event"
+e = lines[0]
+for k in ("time", "pid", "tid", "comm", "type", "access", "object", "layer", "decision", "wait_us"):
+    assert k in e, k
+assert e["decision"] == "deny" and e["comm"] == "cat" and "read_file" in e["access"], e
+P
+}
+
+# 5. --ask through a terminal: allow this object, then deny.
+t_ask_pty() {
+	mkdir -p ask; echo secret >ask/f; echo other >ask/g
+	printf 'o\nd\n' | script -qfec "$tool --base $base --ask -- sh -c 'cat ask/f; cat ask/g'" ask/typescript >ask/out 2>&1
+	grep -q secret ask/out && ! grep -q '^other' ask/out && grep -q 'wants read_file on' ask/out ||
+		{ cat ask/out; return 1; }
+}
+
+# 6. Tracing a small C build lists exactly its inputs and outputs.
+t_trace_build() {
+	mkdir -p tr && cd tr || return 1
+	printf '#include "util.h"\nint main(void) { return util(); }\n' >main.c
+	printf 'int util(void);\n' >util.h
+	printf '#include "util.h"\nint util(void) { return 0; }\n' >util.c
+	printf 'prog: main.o util.o\n\tcc -o prog main.o util.o\n%%.o: %%.c util.h\n\tcc -c $<\n' >Makefile
+	"$tool" --base "$base" --trace=trace.json -- make -s >make.log 2>&1 || { cat make.log; cd ..; return 1; }
+	"$tool" --base "$base" --trace=trace.d --trace-format=make -- sh -c 'rm -f prog *.o && make -s' >/dev/null 2>&1
+	python3 - trace.json "$PWD" <<'P' || { cd ..; return 1; }
+import json, sys
+t = json.load(open(sys.argv[1])); d = sys.argv[2]
+written = set(t["write"]) | set(t["create"])
+for f in ("main.o", "util.o", "prog"):
+    assert d + "/" + f in written, (f, sorted(written))
+for f in ("main.c", "util.c", "util.h", "Makefile"):
+    assert d + "/" + f in t["read"], (f, sorted(t["read"]))
+# Sources are inputs, never outputs.
+assert not any(d + "/" + f in written for f in ("main.c", "util.c", "util.h")), written
+# Files under --base rules (the toolchain in /usr) are never denied: not traced.
+assert not any(p.startswith("/usr/") for p in t["read"] + t["execute"]), t["read"]
+P
+	grep -q "prog" trace.d && grep -q "main.c" trace.d || { cat trace.d; cd ..; return 1; }
+	cd ..
+}
+
+# 7. Errors: a missing command, a broken policy, a missing path.
+t_errors() {
+	"$tool" --base "$base" -- /nonexistent/cmd 2>er.txt; [ $? -eq 127 ] || return 1
+	grep -q "command not found" er.txt || return 1
+	printf '{"abi": 6,\n "pathBeneath": [}\n' >bad.json
+	"$tool" --policy bad.json -- true 2>er.txt; [ $? -eq 3 ] || return 1
+	grep -q "bad.json:2:" er.txt || return 1
+	policy_rw miss.json "$work/does-not-exist"
+	"$tool" --policy miss.json -- true 2>er.txt; [ $? -eq 3 ] || return 1
+	"$tool" --base "$base" --policy miss.json --ignore-missing -- true 2>er.txt || return 1
+	grep -q "missing .*does-not-exist (ignored)" er.txt
+}
+
+# 8. The exit status is the command's.
+t_exit_status() {
+	"$tool" --base "$base" -- sh -c 'exit 7'; [ $? -eq 7 ]
+}
+
+# 9. The kernel series' sample supervisor asks on the terminal and grants.
+t_sample_supervisor() {
+	mkdir -p smp
+	# The sample allows reading everything: writing asks.
+	printf 'y\n' | script -qfec "$(dirname "$tool")/supervisor-sample sh -c 'echo granted >smp/new'" \
+		smp/typescript >smp/out 2>&1
+	grep -q granted smp/new && grep -q 'make_reg' smp/out || { cat smp/out; return 1; }
+}
+
+for t in t_sample_supervisor t_policy t_watch t_permissive_replay t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
+	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
+done
+echo "E2E-TOTALS $pass $fail"

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the policy model (parsing, errors, variables, composition,
+ * algebra, writing).  Built with AddressSanitizer and UBSan.
+ */
+#define _GNU_SOURCE
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "landlock-supervise.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (cond) {                                                  \
+			passed++;                                            \
+		} else {                                                     \
+			failed++;                                            \
+			printf("not ok: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                            \
+	} while (0)
+
+static uint64_t path_access(const struct ll_policy *p, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->num_paths; i++)
+		if (!strcmp(p->paths[i].path, path))
+			return p->paths[i].access;
+	return 0;
+}
+
+static void test_parse_example(void)
+{
+	struct ll_policy p = { 0 };
+	char err[LL_ERR_LEN];
+
+	CHECK(!ll_policy_load(&p, "examples/shell.json", err));
+	CHECK(p.abi == 6);
+	CHECK(p.handled_fs == ll_fs_rights(6));
+	CHECK(path_access(&p, "/usr") == (LANDLOCK_ACCESS_FS_EXECUTE |
+					  LANDLOCK_ACCESS_FS_READ_FILE |
+					  LANDLOCK_ACCESS_FS_READ_DIR));
+	CHECK(path_access(&p, "/dev/null") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+	ll_policy_free(&p);
+}
+
+static void test_syntax_error_position(void)
+{
+	struct ll_policy p = { 0 };
+	char err[LL_ERR_LEN];
+
+	CHECK(ll_policy_load_string(&p, "x.json", "{\n  \"abi\": 6,\n  oops\n}", err));
+	CHECK(!strncmp(err, "x.json:3:", 9));
+	CHECK(p.num_paths == 0);
+}
+
+static void test_semantic_error_position(void)
+{
+	struct ll_policy p = { 0 };
+	char err[LL_ERR_LEN];
+
+	CHECK(ll_policy_load_string(&p, "y.json",
+				    "{\"pathBeneath\": [\n {\"allowedAccess\": [\"read_fil\"],\n  \"parent\": [\"/\"]}]}",
+				    err));
+	CHECK(strstr(err, "y.json:2:21:") != NULL);
+	CHECK(strstr(err, "pathBeneath[0].allowedAccess") != NULL);
+	CHECK(strstr(err, "read_fil") != NULL);
+	CHECK(ll_policy_load_string(&p, "z.json", "{\"unknown\": 1}", err));
+	CHECK(strstr(err, "unknown key") != NULL);
+	CHECK(ll_policy_load_string(&p, "w.json",
+				    "{\"netPort\": [{\"allowedAccess\": [\"bind_tcp\"], \"port\": [70000]}]}",
+				    err));
+	CHECK(strstr(err, "port") != NULL);
+	CHECK(ll_policy_load(&p, "/nonexistent.json", err));
+	CHECK(strstr(err, "No such file") != NULL);
+}
+
+static void test_variables_and_composition(void)
+{
+	struct ll_policy p = { 0 };
+	char err[LL_ERR_LEN];
+
+	CHECK(!ll_policy_load_string(&p, "v.json",
+				     "{\"variable\": [{\"name\": \"tmp\", \"literal\": [\"/tmp\", \"/var/tmp\"]}],"
+				     " \"pathBeneath\": [{\"allowedAccess\": [\"abi.read_write\"], \"parent\": [\"${tmp}/x\"]}]}",
+				     err));
+	CHECK(p.num_paths == 2);
+	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+	CHECK(!(path_access(&p, "/var/tmp/x") & LANDLOCK_ACCESS_FS_EXECUTE));
+	CHECK(ll_policy_load_string(&p, "u.json",
+				    "{\"pathBeneath\": [{\"allowedAccess\": [\"read_file\"], \"parent\": [\"${nope}\"]}]}",
+				    err));
+	CHECK(strstr(err, "unknown variable") != NULL);
+	/* Composition: a second file adds and unites. */
+	CHECK(!ll_policy_load_string(&p, "c.json",
+				     "{\"ruleset\": [{\"handledAccessNet\": [\"connect_tcp\"]}],"
+				     " \"pathBeneath\": [{\"allowedAccess\": [\"execute\"], \"parent\": [\"/tmp/x\"]}],"
+				     " \"netPort\": [{\"allowedAccess\": [\"connect_tcp\"], \"port\": [443]}]}",
+				     err));
+	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_EXECUTE);
+	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+	CHECK(p.handled_net == LANDLOCK_ACCESS_NET_CONNECT_TCP);
+	CHECK(p.num_ports == 1 && p.ports[0].port == 443);
+	ll_policy_free(&p);
+}
+
+static void test_algebra(void)
+{
+	struct ll_policy a = { 0 }, b = { 0 };
+
+	ll_policy_add_path(&a, "/a", LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE);
+	ll_policy_add_path(&a, "/c", LANDLOCK_ACCESS_FS_READ_FILE);
+	ll_policy_add_path(&b, "/a", LANDLOCK_ACCESS_FS_READ_FILE);
+	ll_policy_add_path(&b, "/a/b", LANDLOCK_ACCESS_FS_READ_FILE);
+	ll_policy_add_port(&a, 80, LANDLOCK_ACCESS_NET_BIND_TCP);
+	a.handled_fs = b.handled_fs = ll_fs_rights(6);
+
+	ll_policy_difference(&a, &b);
+	CHECK(path_access(&a, "/a") == LANDLOCK_ACCESS_FS_WRITE_FILE);
+	CHECK(path_access(&a, "/c") == LANDLOCK_ACCESS_FS_READ_FILE);
+	ll_policy_union(&a, &b);
+	CHECK(path_access(&a, "/a") == (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE));
+	CHECK(path_access(&a, "/a/b") == LANDLOCK_ACCESS_FS_READ_FILE);
+	/* Per object: /c and the port are not in b, so they go. */
+	ll_policy_intersect(&a, &b);
+	CHECK(path_access(&a, "/a") == LANDLOCK_ACCESS_FS_READ_FILE);
+	CHECK(path_access(&a, "/c") == 0);
+	CHECK(a.num_ports == 0);
+	ll_policy_free(&a);
+	ll_policy_free(&b);
+}
+
+static void test_write_round_trip(void)
+{
+	struct ll_policy p = { 0 }, q = { 0 };
+	char err[LL_ERR_LEN], file[] = "/tmp/ll-policy-XXXXXX";
+	const int fd = mkstemp(file);
+
+	CHECK(fd >= 0);
+	close(fd);
+	p.abi = 6;
+	p.handled_fs = ll_fs_rights(6);
+	p.handled_net = ll_net_rights(6);
+	ll_policy_add_path(&p, "/x y", LANDLOCK_ACCESS_FS_READ_FILE);
+	ll_policy_add_path(&p, "/z", LANDLOCK_ACCESS_FS_READ_FILE);
+	ll_policy_add_path(&p, "/w", LANDLOCK_ACCESS_FS_MAKE_REG);
+	ll_policy_add_port(&p, 8080, LANDLOCK_ACCESS_NET_BIND_TCP);
+	CHECK(!ll_policy_write(&p, file));
+	CHECK(!ll_policy_load(&q, file, err));
+	CHECK(q.handled_fs == p.handled_fs && q.handled_net == p.handled_net);
+	CHECK(q.num_paths == 3 && path_access(&q, "/x y") == LANDLOCK_ACCESS_FS_READ_FILE);
+	CHECK(path_access(&q, "/w") == LANDLOCK_ACCESS_FS_MAKE_REG);
+	CHECK(q.num_ports == 1 && q.ports[0].access == LANDLOCK_ACCESS_NET_BIND_TCP);
+	unlink(file);
+	ll_policy_free(&p);
+	ll_policy_free(&q);
+}
+
+static void test_access_names(void)
+{
+	char buf[256];
+
+	CHECK(!strcmp(ll_access_names(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_REFER,
+				      false, buf, sizeof(buf)),
+		      "read_file,refer"));
+	CHECK(!strcmp(ll_access_names(LANDLOCK_ACCESS_NET_CONNECT_TCP, true, buf, sizeof(buf)),
+		      "connect_tcp"));
+	CHECK((ll_file_rights() & LANDLOCK_ACCESS_FS_READ_DIR) == 0);
+}
+
+int main(void)
+{
+	test_parse_example();
+	test_syntax_error_position();
+	test_semantic_error_position();
+	test_variables_and_composition();
+	test_algebra();
+	test_write_round_trip();
+	test_access_names();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
