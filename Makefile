@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check clean distclean user
+.PHONY: all deps kernel headers series refresh run check check-debug clean distclean user
 
 all: kernel user
 
@@ -70,6 +70,10 @@ run: deps
 
 check:
 	@bash tests/check.sh
+
+# The same tests on a debug kernel (lockdep, atomic sleep, lists, RCU, slab).
+check-debug:
+	@LL_DEBUG=1 bash tests/check.sh
 
 clean:
 	rm -rf $(B)/uml-run $(B)/check $(B)/kselftest $(B)/series $(B)/user

@@ -8,6 +8,13 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${LL_BUILD_DIR:-$top/build}
 run=$B/check
+# make check-debug: the same tests on a kernel with lockdep, atomic-sleep,
+# list, RCU and slab debugging (kernel/config/debug.config).
+if [ "${LL_DEBUG:-0}" = 1 ]; then
+	export LL_UML_OUT=$B/uml-debug LL_CONFIG_EXTRA=debug.config
+	export LL_UML=$B/uml-debug/linux
+	run=$B/check-debug
+fi
 rm -rf "$run"; mkdir -p "$run"
 
 pass=0 fail=0 skip=0
@@ -69,8 +76,9 @@ fi
 
 if [ -f "$top/tests/project.sh" ]; then
 	step "project tests"
-	out=$(bash "$top/tests/project.sh" run "$run" 2>&1 | tee /dev/stderr | sed -n 's/^PROJECT-TOTALS //p' | tail -n1)
-	read -r kp kf ks <<<"$out"
+	bash "$top/tests/project.sh" run "$run" >"$run/project.log" 2>&1
+	cat "$run/project.log"
+	read -r kp kf ks < <(sed -n 's/^PROJECT-TOTALS //p' "$run/project.log" | tail -n1)
 	if [ -z "${kp:-}" ]; then count 0 1 0; else count "$kp" "$kf" "$ks"; fi
 fi
 

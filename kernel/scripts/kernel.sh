@@ -145,7 +145,8 @@ apply_series() {
 			done < <(grep -vE '^\s*(#|$)' "$P/$files")
 		fi
 		msg=$(git -C "$K" mailinfo /dev/null /dev/null <"$P/$name" | sed -n 's/^Subject: //p')
-		{ echo "$msg"; echo; sed -n '/^$/,/^---$/p' "$P/$name" | sed '1d;$d'; } >"$B/msg"
+		# The body: from the first blank line to the "---" line.
+		{ echo "$msg"; echo; awk 'body && /^---$/ { exit } body { print } /^$/ { body = 1 }' "$P/$name"; } >"$B/msg"
 		git -C "$K" commit -q --allow-empty -F "$B/msg"
 	done
 }

@@ -38,6 +38,8 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include "fs.h"
+#include "net.h"
 #include "notify.h"
 #include "ruleset.h"
 #include "supervisor.h"
@@ -422,9 +424,9 @@ static bool can_notify(const struct landlock_notify *const notify)
 	return !is_supervising(notify, task_tgid(current));
 }
 
-static struct landlock_supervisor *
-get_layer_supervisor(const struct landlock_ruleset *const domain,
-		     const unsigned int level)
+static const struct landlock_hierarchy *
+get_layer_hierarchy(const struct landlock_ruleset *const domain,
+		    const unsigned int level)
 {
 	const struct landlock_hierarchy *hierarchy = domain->hierarchy;
 	int walker;
@@ -432,21 +434,43 @@ get_layer_supervisor(const struct landlock_ruleset *const domain,
 	for (walker = domain->num_layers - 1; hierarchy && walker > level;
 	     walker--)
 		hierarchy = hierarchy->parent;
-	return hierarchy ? hierarchy->supervisor : NULL;
+	return hierarchy;
+}
+
+/*
+ * A denial is quiet if all the rights that the youngest denying layer denies
+ * are in its quiet masks, and it marks the object (or an ancestor) as quiet.
+ */
+static bool is_quiet(const struct landlock_ruleset *const domain,
+		     const struct landlock_hierarchy *const hierarchy,
+		     const unsigned int level, const access_mask_t access,
+		     const struct landlock_notify_object *const object,
+		     const u16 port)
+{
+	const access_mask_t quiet = object ? hierarchy->quiet_masks.fs :
+					     hierarchy->quiet_masks.net;
+
+	if (!access || (access & ~quiet))
+		return false;
+	if (object)
+		return landlock_fs_is_quiet(domain, level, object->path);
+	return landlock_net_is_quiet(domain, level, port);
 }
 
 /*
  * Returns a new event for a denial, addressed to the supervisor of the
  * youngest denying layer, or NULL if no event can help: a denying layer is not
- * supervised, the supervisor does not want events, or the current task cannot
- * wait.
+ * supervised, the supervisor does not want events, the denial is quiet, or
+ * the current task cannot wait.  @object is NULL for a network access.
  */
 static struct landlock_notify_event *
 new_event(const struct landlock_ruleset *const domain,
 	  const access_mask_t access_request,
 	  const layer_mask_t *const layer_masks, const size_t masks_array_size,
-	  const u32 type)
+	  const u32 type, const struct landlock_notify_object *const object,
+	  const u16 port)
 {
+	const struct landlock_hierarchy *hierarchy;
 	const unsigned long access_req = access_request;
 	struct landlock_supervisor *supervisor;
 	struct landlock_notify_event *event;
@@ -460,7 +484,8 @@ new_event(const struct landlock_ruleset *const domain,
 	if (!denying || (denying & ~domain->supervised_layers))
 		return NULL;
 	level = __fls(denying);
-	supervisor = get_layer_supervisor(domain, level);
+	hierarchy = get_layer_hierarchy(domain, level);
+	supervisor = hierarchy ? hierarchy->supervisor : NULL;
 	if (WARN_ON_ONCE(!supervisor) || !can_notify(&supervisor->notify))
 		return NULL;
 
@@ -470,6 +495,8 @@ new_event(const struct landlock_ruleset *const domain,
 	/* A layer that does not handle REFER denies it forever. */
 	if (type == LANDLOCK_EVENT_FS && (access & LANDLOCK_ACCESS_FS_REFER) &&
 	    !(domain->access_masks[level].fs & LANDLOCK_ACCESS_FS_REFER))
+		return NULL;
+	if (is_quiet(domain, hierarchy, level, access, object, port))
 		return NULL;
 
 	/* Hooks may run with filesystem locks held. */
@@ -546,7 +573,7 @@ void landlock_notify_fs(const struct landlock_ruleset *const domain,
 	if (likely(!domain->supervised_layers))
 		return;
 	event = new_event(domain, access_request, layer_masks,
-			  LANDLOCK_NUM_ACCESS_FS, LANDLOCK_EVENT_FS);
+			  LANDLOCK_NUM_ACCESS_FS, LANDLOCK_EVENT_FS, object, 0);
 	if (!event)
 		return;
 	event->path = *object->path;
@@ -579,7 +606,8 @@ void landlock_notify_net(const struct landlock_ruleset *const domain,
 	if (likely(!domain->supervised_layers))
 		return;
 	event = new_event(domain, access_request, layer_masks,
-			  LANDLOCK_NUM_ACCESS_NET, LANDLOCK_EVENT_NET);
+			  LANDLOCK_NUM_ACCESS_NET, LANDLOCK_EVENT_NET, NULL,
+			  port);
 	if (!event)
 		return;
 	event->port = port;

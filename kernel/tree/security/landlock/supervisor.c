@@ -129,8 +129,9 @@ void landlock_put_supervisor(struct landlock_supervisor *const supervisor)
  * @op: %LANDLOCK_RULE_OP_ADD to add @access to the rule (creating it if
  *      needed), %LANDLOCK_RULE_OP_INTERSECT to keep only the rights of the
  *      rule that are in @access (a missing rule stays missing).
+ * @quiet: Also mark the object as quiet (cf. %LANDLOCK_ADD_RULE_QUIET).
  *
- * A rule left without any handled right is removed.  The change is not seen
+ * A rule left without any handled right nor quiet mark is removed.  The change is not seen
  * by supervised tasks before landlock_supervisor_commit().
  *
  * Returns: 0, -E2BIG if the supervisor has too many rules, or -ENOMEM.
@@ -139,18 +140,21 @@ int landlock_supervisor_stage(struct landlock_supervisor *const supervisor,
 			      const struct landlock_id id,
 			      const access_mask_t access,
 			      const access_mask_t handled,
-			      const enum landlock_rule_op op)
+			      const enum landlock_rule_op op, const bool quiet)
 {
 	struct landlock_trie_node **const root =
 		&supervisor->staged[key_type_index(id.type)];
 	const struct landlock_trie_slot *slot;
 	struct landlock_trie_node *new_root;
 	access_mask_t old_access, new_access;
+	bool old_quiet, new_quiet;
 	int err = 0;
 
 	mutex_lock(&supervisor->lock);
 	slot = landlock_trie_find(*root, id.key.data);
 	old_access = slot ? slot->access : 0;
+	old_quiet = slot && slot->quiet;
+	new_quiet = old_quiet || quiet;
 	switch (op) {
 	case LANDLOCK_RULE_OP_ADD:
 		new_access = old_access | access;
@@ -166,14 +170,20 @@ int landlock_supervisor_stage(struct landlock_supervisor *const supervisor,
 	/* A rule without any handled right would allow nothing. */
 	if (!(new_access & handled))
 		new_access = 0;
-	if (new_access == old_access)
+	/* A missing rule stays missing, and loses no quiet mark. */
+	if (!slot && op == LANDLOCK_RULE_OP_INTERSECT)
+		new_quiet = false;
+	if (!new_access && op == LANDLOCK_RULE_OP_INTERSECT)
+		new_quiet = false;
+	if (new_access == old_access && new_quiet == old_quiet)
 		goto out_unlock;
 
 	if (!slot && supervisor->num_staged_rules >= LANDLOCK_MAX_NUM_RULES) {
 		err = -E2BIG;
 		goto out_unlock;
 	}
-	new_root = landlock_trie_set(*root, id.type, id.key.data, new_access);
+	new_root = landlock_trie_set(*root, id.type, id.key.data, new_access,
+				     new_quiet);
 	if (IS_ERR(new_root)) {
 		err = PTR_ERR(new_root);
 		goto out_unlock;
@@ -182,7 +192,7 @@ int landlock_supervisor_stage(struct landlock_supervisor *const supervisor,
 	*root = new_root;
 	if (!slot)
 		supervisor->num_staged_rules++;
-	else if (!new_access)
+	else if (!new_access && !new_quiet)
 		supervisor->num_staged_rules--;
 
 out_unlock:

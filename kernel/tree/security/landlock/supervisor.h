@@ -141,7 +141,7 @@ int landlock_supervisor_stage(struct landlock_supervisor *const supervisor,
 			      const struct landlock_id id,
 			      const access_mask_t access,
 			      const access_mask_t handled,
-			      const enum landlock_rule_op op);
+			      const enum landlock_rule_op op, const bool quiet);
 
 int landlock_supervisor_commit(struct landlock_supervisor *const supervisor);
 

@@ -199,7 +199,8 @@ node_derive(const struct landlock_trie_node *const old,
 static struct landlock_trie_node *
 node_split(const struct landlock_trie_slot *const old,
 	   const enum landlock_key_type key_type, const uintptr_t key,
-	   const access_mask_t access, const unsigned int level)
+	   const access_mask_t access, const bool quiet,
+	   const unsigned int level)
 {
 	const u64 old_hash = key_hash(old->key), new_hash = key_hash(key);
 	struct landlock_trie_node *node;
@@ -224,6 +225,7 @@ node_split(const struct landlock_trie_slot *const old,
 	node->slots[new_index > old_index] = (struct landlock_trie_slot){
 		.key = key,
 		.access = access,
+		.quiet = quiet,
 	};
 	slot_get(&node->slots[0], true, key_type);
 	slot_get(&node->slots[1], true, key_type);
@@ -251,7 +253,9 @@ node_split(const struct landlock_trie_slot *const old,
  * @key_type: Type of the keys of the trie.
  * @key: Key of the rule.  For inode keys, the caller holds a reference to the
  *       object; the new trie takes its own.
- * @access: New access rights of the rule; 0 removes the rule.
+ * @access: New access rights of the rule.
+ * @quiet: New quiet mark of the rule; with no @access, false removes the
+ *         rule.
  *
  * Copies the nodes on the path of @key (at most %LANDLOCK_TRIE_MAX_DEPTH) and
  * shares all the others with @root.
@@ -262,7 +266,7 @@ node_split(const struct landlock_trie_slot *const old,
 struct landlock_trie_node *
 landlock_trie_set(struct landlock_trie_node *const root,
 		  const enum landlock_key_type key_type, const uintptr_t key,
-		  const access_mask_t access)
+		  const access_mask_t access, const bool quiet)
 {
 	const u64 hash = key_hash(key);
 	struct landlock_trie_node *path[LANDLOCK_TRIE_MAX_DEPTH];
@@ -292,28 +296,30 @@ landlock_trie_set(struct landlock_trie_node *const root,
 		const struct landlock_trie_slot *const leaf =
 			&last->slots[slot_pos(last, index)];
 
-		if (leaf->key == key && leaf->access == access)
+		if (leaf->key == key && leaf->access == access &&
+		    leaf->quiet == quiet)
 			return landlock_trie_get(root);
-		if (leaf->key != key && !access)
+		if (leaf->key != key && !access && !quiet)
 			return landlock_trie_get(root);
-		if (leaf->key == key && !access) {
+		if (leaf->key == key && !access && !quiet) {
 			sub = node_derive(last, key_type, index, NULL, false);
 			goto copy_path;
 		}
 		if (leaf->key != key) {
 			new_slot.child = node_split(leaf, key_type, key, access,
-						    depth);
+						    quiet, depth);
 			if (IS_ERR(new_slot.child))
 				return new_slot.child;
 			new_is_leaf = false;
 		}
-	} else if (!access) {
+	} else if (!access && !quiet) {
 		return landlock_trie_get(root);
 	}
 
 	if (new_is_leaf) {
 		new_slot.key = key;
 		new_slot.access = access;
+		new_slot.quiet = quiet;
 		slot_get(&new_slot, true, key_type);
 	}
 	sub = node_derive(last, key_type, index, &new_slot, new_is_leaf);
@@ -392,7 +398,7 @@ static struct landlock_trie_node *set(struct kunit *const test,
 				      const access_mask_t access)
 {
 	struct landlock_trie_node *const new_root =
-		landlock_trie_set(root, TEST_KEY_TYPE, key, access);
+		landlock_trie_set(root, TEST_KEY_TYPE, key, access, false);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(new_root));
 	landlock_trie_put(root, TEST_KEY_TYPE);
@@ -438,7 +444,7 @@ static void test_trie_set_find_remove(struct kunit *const test)
 
 	/* Removing a missing rule changes nothing. */
 	KUNIT_EXPECT_PTR_EQ(test, root,
-			    landlock_trie_set(root, TEST_KEY_TYPE, 1, 0));
+			    landlock_trie_set(root, TEST_KEY_TYPE, 1, 0, false));
 	landlock_trie_put(root, TEST_KEY_TYPE);
 
 	for (key = 2; key <= 1000; key += 2)
@@ -541,7 +547,8 @@ static void test_trie_change_cost_is_logarithmic(struct kunit *const test)
 
 		for (key = 0; key < sizes[i]; key++)
 			root = set(test, root, key * 7919, 1);
-		changed = landlock_trie_set(root, TEST_KEY_TYPE, 424242, 3);
+		changed = landlock_trie_set(root, TEST_KEY_TYPE, 424242, 3,
+					    false);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(changed));
 		KUNIT_EXPECT_LE(test, count_new_nodes(changed, root),
 				LANDLOCK_TRIE_MAX_DEPTH);
@@ -551,8 +558,30 @@ static void test_trie_change_cost_is_logarithmic(struct kunit *const test)
 	}
 }
 
+/* A quiet mark without any right is a rule of its own. */
+static void test_trie_quiet_mark(struct kunit *const test)
+{
+	struct landlock_trie_node *root, *marked;
+	const struct landlock_trie_slot *slot;
+
+	root = landlock_trie_set(NULL, TEST_KEY_TYPE, 7, 0, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(root));
+	slot = landlock_trie_find(root, 7);
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_EXPECT_EQ(test, 0, slot->access);
+	KUNIT_EXPECT_TRUE(test, slot->quiet);
+	marked = landlock_trie_set(root, TEST_KEY_TYPE, 7, 2, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(marked));
+	KUNIT_EXPECT_EQ(test, 2, landlock_trie_find(marked, 7)->access);
+	landlock_trie_put(root, TEST_KEY_TYPE);
+	root = landlock_trie_set(marked, TEST_KEY_TYPE, 7, 0, false);
+	KUNIT_EXPECT_PTR_EQ(test, NULL, root);
+	landlock_trie_put(marked, TEST_KEY_TYPE);
+}
+
 static struct kunit_case test_cases[] = {
 	/* clang-format off */
+	KUNIT_CASE(test_trie_quiet_mark),
 	KUNIT_CASE(test_trie_set_find_remove),
 	KUNIT_CASE(test_trie_versions_are_immutable),
 	KUNIT_CASE(test_trie_deepest_split),

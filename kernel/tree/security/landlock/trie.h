@@ -47,6 +47,11 @@ struct landlock_trie_slot {
 	 * @access: Access rights of the rule, when this slot is a leaf.
 	 */
 	access_mask_t access;
+	/**
+	 * @quiet: The rule marks its object as quiet (cf.
+	 * %LANDLOCK_ADD_RULE_QUIET), when this slot is a leaf.
+	 */
+	bool quiet;
 };
 
 /**
@@ -91,7 +96,7 @@ landlock_trie_find(const struct landlock_trie_node *root, uintptr_t key);
 struct landlock_trie_node *
 landlock_trie_set(struct landlock_trie_node *const root,
 		  const enum landlock_key_type key_type, const uintptr_t key,
-		  const access_mask_t access);
+		  const access_mask_t access, const bool quiet);
 
 void landlock_trie_put(struct landlock_trie_node *const node,
 		       const enum landlock_key_type key_type);
