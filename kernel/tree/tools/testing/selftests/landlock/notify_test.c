@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/io_uring.h>
 #include <linux/landlock.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -20,9 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -698,6 +701,158 @@ TEST_F(notify, nested_supervisors_in_order)
 			     LANDLOCK_SUPERVISOR_ALLOW));
 	EXPECT_EQ(0, child_status(child));
 	close(event.object_fd);
+}
+
+/* Returns the result of an io_uring openat of @path (a negative errno). */
+static int uring_openat(const char *const path)
+{
+	struct io_uring_params params = {};
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	void *sq_ring, *cq_ring;
+	__u32 *sq_tail, *sq_array, *cq_head, *cq_tail;
+	size_t sq_size, cq_size;
+	int ring_fd, res;
+
+	ring_fd = syscall(__NR_io_uring_setup, 1, &params);
+	if (ring_fd < 0)
+		return -1000 - errno;
+	sq_size = params.sq_off.array + params.sq_entries * sizeof(__u32);
+	cq_size = params.cq_off.cqes +
+		  params.cq_entries * sizeof(struct io_uring_cqe);
+	sq_ring = mmap(NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       ring_fd, IORING_OFF_SQ_RING);
+	cq_ring = mmap(NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       ring_fd, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, params.sq_entries * sizeof(*sqes),
+		    PROT_READ | PROT_WRITE, MAP_SHARED, ring_fd,
+		    IORING_OFF_SQES);
+	if (sq_ring == MAP_FAILED || cq_ring == MAP_FAILED ||
+	    sqes == MAP_FAILED)
+		return -2000;
+	sq_tail = sq_ring + params.sq_off.tail;
+	sq_array = sq_ring + params.sq_off.array;
+	cq_head = cq_ring + params.cq_off.head;
+	cq_tail = cq_ring + params.cq_off.tail;
+
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_OPENAT;
+	sqes[0].fd = AT_FDCWD;
+	sqes[0].addr = (unsigned long)path;
+	sqes[0].open_flags = O_RDONLY | O_CLOEXEC;
+	sq_array[0] = 0;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, ring_fd, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0)
+		return -3000 - errno;
+	if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head)
+		return -4000;
+	cqe = cq_ring + params.cq_off.cqes;
+	res = cqe[*cq_head & (params.cq_entries - 1)].res;
+	close(ring_fd);
+	return res;
+}
+
+/* io_uring requests are never notified, and fail with EACCES, not EINTR. */
+TEST_F(notify, io_uring_gets_eacces_without_event)
+{
+	int res;
+
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (self->child == 0) {
+		if (sandbox(self->supervisor_fd))
+			_exit(200);
+		res = uring_openat(self->cf);
+		_exit(res == -EACCES ? 0 : (res <= -1000 ? 3 : 1));
+	}
+	EXPECT_EQ(0, child_status(self->child));
+	self->child = -1;
+	EXPECT_EQ(0, poll_event(self->supervisor_fd, 100));
+}
+
+/*
+ * A receiver in a child PID namespace cannot name the requester; one that
+ * may not ptrace it gets neither IDs nor file descriptors.
+ */
+TEST_F(notify, receiver_visibility)
+{
+	int status, pipe_fds[2];
+	pid_t receiver;
+
+	self->child = spawn(self, OPEN_READ, self->cf, NULL);
+	ASSERT_EQ(1, poll_event(self->supervisor_fd, 5000));
+	ASSERT_EQ(0, pipe2(pipe_fds, O_CLOEXEC));
+
+	ASSERT_EQ(0, unshare(CLONE_NEWPID));
+	receiver = fork();
+	ASSERT_LE(0, receiver);
+	if (receiver == 0) {
+		struct landlock_supervisor_event event;
+
+		/* Another user, without CAP_SYS_PTRACE. */
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(200);
+		if (recv_event(self->supervisor_fd, &event))
+			_exit(201);
+		if (write(pipe_fds[1], &event, sizeof(event)) != sizeof(event))
+			_exit(202);
+		_exit(respond(self->supervisor_fd, event.cookie,
+			      LANDLOCK_SUPERVISOR_DENY) ?
+			      203 :
+			      0);
+	}
+	ASSERT_EQ(receiver, waitpid(receiver, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	{
+		struct landlock_supervisor_event event;
+
+		ASSERT_EQ(sizeof(event), read(pipe_fds[0], &event, sizeof(event)));
+		EXPECT_EQ(0, event.tgid);
+		EXPECT_EQ(0, event.tid);
+		EXPECT_EQ(-1, event.object_fd);
+		EXPECT_EQ(LANDLOCK_ACCESS_FS_READ_FILE, event.access);
+	}
+	EXPECT_EQ(EACCES, child_status(self->child));
+	self->child = -1;
+}
+
+/* A receiver in a child PID namespace that may ptrace: fds, no IDs. */
+TEST_F(notify, receiver_in_child_pid_namespace)
+{
+	int status, pipe_fds[2];
+	pid_t receiver;
+
+	self->child = spawn(self, OPEN_READ, self->cf, NULL);
+	ASSERT_EQ(1, poll_event(self->supervisor_fd, 5000));
+	ASSERT_EQ(0, pipe2(pipe_fds, O_CLOEXEC));
+	ASSERT_EQ(0, unshare(CLONE_NEWPID));
+	receiver = fork();
+	ASSERT_LE(0, receiver);
+	if (receiver == 0) {
+		struct landlock_supervisor_event event;
+		const int ok_fd = (recv_event(self->supervisor_fd, &event) == 0);
+
+		if (!ok_fd ||
+		    write(pipe_fds[1], &event, sizeof(event)) != sizeof(event))
+			_exit(201);
+		_exit(same_inode(event.object_fd, self->cf) &&
+				      !respond(self->supervisor_fd, event.cookie,
+					       LANDLOCK_SUPERVISOR_DENY) ?
+			      0 :
+			      202);
+	}
+	ASSERT_EQ(receiver, waitpid(receiver, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	{
+		struct landlock_supervisor_event event;
+
+		ASSERT_EQ(sizeof(event), read(pipe_fds[0], &event, sizeof(event)));
+		EXPECT_EQ(0, event.tgid);
+	}
+	EXPECT_EQ(EACCES, child_status(self->child));
+	self->child = -1;
 }
 
 static int test_connect(const __u16 port)
