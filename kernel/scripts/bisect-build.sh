@@ -25,7 +25,7 @@ for c in $(git -C "$B/linux" rev-list --reverse base..ours); do
 		"member '' not described|Excess function parameter '(layer_masks[a-z_0-9]*|layers)'" | grep -q .; then
 		echo "FAIL $subject (W=1 warnings)"; grep warning "$out/build.log" | head -5; fail=1; continue
 	fi
-	rm -rf "$out/hdr" "$out/st"
+	rm -rf "$out/hdr" "$out/st"; mkdir -p "$out/st"
 	if ! make -s -C "$wt" O="$out-x86" ARCH=x86_64 INSTALL_HDR_PATH="$out/hdr" \
 		headers_install >/dev/null 2>&1 ||
 		! make -s -C "$wt/tools/testing/selftests/landlock" \

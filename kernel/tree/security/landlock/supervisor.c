@@ -15,6 +15,7 @@
 
 #include <linux/bits.h>
 #include <linux/bug.h>
+#include <linux/rbtree.h>
 #include <linux/err.h>
 #include <linux/lockdep.h>
 #include <linux/rcupdate.h>
@@ -128,7 +129,8 @@ void landlock_put_supervisor(struct landlock_supervisor *const supervisor)
  * @handled: Access rights handled by the layer, for @id's type.
  * @op: %LANDLOCK_RULE_OP_ADD to add @access to the rule (creating it if
  *      needed), %LANDLOCK_RULE_OP_INTERSECT to keep only the rights of the
- *      rule that are in @access (a missing rule stays missing).
+ *      rule that are in @access (a missing rule stays missing),
+ *      %LANDLOCK_RULE_OP_REPLACE to set them to @access.
  * @quiet: Also mark the object as quiet (cf. %LANDLOCK_ADD_RULE_QUIET).
  *
  * A rule left without any handled right nor quiet mark is removed.  The change is not seen
@@ -161,6 +163,10 @@ int landlock_supervisor_stage(struct landlock_supervisor *const supervisor,
 		break;
 	case LANDLOCK_RULE_OP_INTERSECT:
 		new_access = old_access & access;
+		break;
+	case LANDLOCK_RULE_OP_REPLACE:
+		new_access = access;
+		new_quiet = quiet;
 		break;
 	default:
 		WARN_ON_ONCE(1);
@@ -200,6 +206,33 @@ out_unlock:
 	return err;
 }
 
+static struct landlock_supervisor_version *alloc_version(void)
+{
+	struct landlock_supervisor_version *const version =
+		kzalloc(sizeof(*version), GFP_KERNEL_ACCOUNT);
+
+	if (version)
+		refcount_set(&version->usage, 1);
+	return version;
+}
+
+/* Publishes the staged rules in @version; @supervisor->lock is held. */
+static void commit_locked(struct landlock_supervisor *const supervisor,
+			  struct landlock_supervisor_version *const version)
+{
+	struct landlock_supervisor_version *old;
+	unsigned int i;
+
+	lockdep_assert_held(&supervisor->lock);
+	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
+		version->roots[i] = landlock_trie_get(supervisor->staged[i]);
+	version->generation = ++supervisor->generation;
+	old = rcu_replace_pointer(supervisor->committed, version,
+				  lockdep_is_held(&supervisor->lock));
+	if (old)
+		call_rcu(&old->rcu, put_version_rcu);
+}
+
 /**
  * landlock_supervisor_commit - Make the staged rules the rules in force
  *
@@ -214,25 +247,224 @@ out_unlock:
  */
 int landlock_supervisor_commit(struct landlock_supervisor *const supervisor)
 {
-	struct landlock_supervisor_version *version, *old;
-	unsigned int i;
+	struct landlock_supervisor_version *const version = alloc_version();
 
-	version = kzalloc(sizeof(*version), GFP_KERNEL_ACCOUNT);
 	if (!version)
 		return -ENOMEM;
-	refcount_set(&version->usage, 1);
+	mutex_lock(&supervisor->lock);
+	commit_locked(supervisor, version);
+	mutex_unlock(&supervisor->lock);
+	return 0;
+}
+
+/**
+ * landlock_supervisor_clear - Remove all staged rules
+ *
+ * @supervisor: Supervisor whose staged rules go; O(1).
+ *
+ * The committed rules stay in force until the next commit.
+ */
+void landlock_supervisor_clear(struct landlock_supervisor *const supervisor)
+{
+	struct landlock_trie_node *old[LANDLOCK_NUM_KEY_TYPES];
+	unsigned int i;
 
 	mutex_lock(&supervisor->lock);
-	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
-		version->roots[i] = landlock_trie_get(supervisor->staged[i]);
-	version->generation = ++supervisor->generation;
-	old = rcu_replace_pointer(supervisor->committed, version,
-				  lockdep_is_held(&supervisor->lock));
+	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++) {
+		old[i] = supervisor->staged[i];
+		supervisor->staged[i] = NULL;
+	}
+	supervisor->num_staged_rules = 0;
 	mutex_unlock(&supervisor->lock);
+	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
+		landlock_trie_put(old[i], i + 1);
+}
 
-	if (old)
-		call_rcu(&old->rcu, put_version_rcu);
+static struct rb_root *ruleset_root(struct landlock_ruleset *const ruleset,
+				    const enum landlock_key_type key_type)
+{
+#if IS_ENABLED(CONFIG_INET)
+	if (key_type == LANDLOCK_KEY_NET_PORT)
+		return &ruleset->root_net_port;
+#endif /* IS_ENABLED(CONFIG_INET) */
+	return &ruleset->root_inode;
+}
+
+/**
+ * landlock_supervisor_commit_ruleset - Replace the rules with a ruleset's
+ *
+ * @supervisor: Supervisor whose staged rules are replaced, then committed.
+ * @handled: The supervisor's handled access rights.
+ * @ruleset: A ruleset (not a domain nor a supervisor ruleset).
+ *
+ * The rules of @ruleset grant the rights it handles; rights it does not
+ * handle are not granted.  All or nothing: on error, the staged and committed
+ * rules are unchanged.
+ *
+ * Returns: 0, -EINVAL if a rule of @ruleset has a right that the supervisor
+ * does not handle, -E2BIG, or -ENOMEM.
+ */
+int landlock_supervisor_commit_ruleset(struct landlock_supervisor *const supervisor,
+				       const struct access_masks handled,
+				       struct landlock_ruleset *const ruleset)
+{
+	struct landlock_trie_node *roots[LANDLOCK_NUM_KEY_TYPES] = {};
+	struct landlock_supervisor_version *version;
+	unsigned int i;
+	u32 num_rules = 0;
+	int err = 0;
+
+	if (WARN_ON_ONCE(ruleset->num_layers != 1 || ruleset->is_supervisor))
+		return -EINVAL;
+	version = alloc_version();
+	if (!version)
+		return -ENOMEM;
+
+	mutex_lock(&ruleset->lock);
+	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES && !err; i++) {
+		const enum landlock_key_type key_type = i + 1;
+		const access_mask_t own =
+			key_type == LANDLOCK_KEY_INODE ?
+				landlock_get_fs_access_mask(ruleset, 0) :
+				landlock_get_net_access_mask(ruleset, 0);
+		const access_mask_t target =
+			key_type == LANDLOCK_KEY_INODE ?
+				handled.fs | LANDLOCK_ACCESS_FS_INITIALLY_DENIED :
+				handled.net;
+		const access_mask_t all = key_type == LANDLOCK_KEY_INODE ?
+						  LANDLOCK_MASK_ACCESS_FS :
+						  LANDLOCK_MASK_ACCESS_NET;
+		struct landlock_rule *rule, *next;
+
+		rbtree_postorder_for_each_entry_safe(rule, next,
+						     ruleset_root(ruleset, key_type),
+						     node) {
+			const access_mask_t granted =
+				rule->layers[0].access & own;
+			struct landlock_trie_node *new_root;
+
+			if (granted & ~target) {
+				err = -EINVAL;
+				break;
+			}
+			if (++num_rules > LANDLOCK_MAX_NUM_RULES) {
+				err = -E2BIG;
+				break;
+			}
+			new_root = landlock_trie_set(roots[i], key_type,
+						     rule->key.data,
+						     granted | (all & ~target),
+						     rule->layers[0].quiet);
+			if (IS_ERR(new_root)) {
+				err = PTR_ERR(new_root);
+				break;
+			}
+			landlock_trie_put(roots[i], key_type);
+			roots[i] = new_root;
+		}
+	}
+	mutex_unlock(&ruleset->lock);
+
+	if (!err) {
+		mutex_lock(&supervisor->lock);
+		for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
+			swap(supervisor->staged[i], roots[i]);
+		supervisor->num_staged_rules = num_rules;
+		commit_locked(supervisor, version);
+		mutex_unlock(&supervisor->lock);
+	} else {
+		kfree(version);
+	}
+	/* The previous staged rules, or the unused new ones. */
+	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
+		landlock_trie_put(roots[i], i + 1);
+	return err;
+}
+
+struct intersect_ctx {
+	struct landlock_ruleset *operand;
+	enum landlock_key_type key_type;
+	access_mask_t handled;
+	struct landlock_trie_node *root;
+	u32 num_rules;
+};
+
+static int intersect_visit(void *const data,
+			   const struct landlock_trie_slot *const staged)
+{
+	struct intersect_ctx *const ctx = data;
+	const struct landlock_id id = {
+		.key.data = staged->key,
+		.type = ctx->key_type,
+	};
+	const struct landlock_rule *const rule =
+		landlock_find_rule(ctx->operand, id);
+	struct landlock_trie_node *new_root;
+	access_mask_t kept;
+
+	if (!rule)
+		return 0;
+	kept = staged->access & rule->layers[0].access;
+	if (!(kept & ctx->handled))
+		return 0;
+	new_root = landlock_trie_set(ctx->root, ctx->key_type, staged->key,
+				     kept, staged->quiet);
+	if (IS_ERR(new_root))
+		return PTR_ERR(new_root);
+	landlock_trie_put(ctx->root, ctx->key_type);
+	ctx->root = new_root;
+	ctx->num_rules++;
 	return 0;
+}
+
+/**
+ * landlock_supervisor_intersect_ruleset - Narrow the staged rules
+ *
+ * @supervisor: Supervisor whose staged rules are narrowed.
+ * @handled: The supervisor's handled access rights.
+ * @operand: A ruleset (not a domain nor a supervisor ruleset).
+ *
+ * Each staged rule keeps only the rights of @operand's rule for the same
+ * object, and goes if there is none (an intersection object by object).
+ * Quiet marks of staged rules that keep a right stay.  All or nothing.
+ *
+ * Returns: 0 or -ENOMEM.
+ */
+int landlock_supervisor_intersect_ruleset(struct landlock_supervisor *const supervisor,
+					  const struct access_masks handled,
+					  struct landlock_ruleset *const operand)
+{
+	struct landlock_trie_node *roots[LANDLOCK_NUM_KEY_TYPES] = {};
+	struct intersect_ctx ctx = {
+		.operand = operand,
+	};
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&supervisor->lock);
+	mutex_lock_nested(&operand->lock, SINGLE_DEPTH_NESTING);
+	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES && !err; i++) {
+		ctx.key_type = i + 1;
+		ctx.handled = ctx.key_type == LANDLOCK_KEY_INODE ?
+				      handled.fs |
+					      LANDLOCK_ACCESS_FS_INITIALLY_DENIED :
+				      handled.net;
+		ctx.root = NULL;
+		/* Rebuilt from scratch: only kept rules are copied. */
+		err = landlock_trie_for_each(supervisor->staged[i],
+					     intersect_visit, &ctx);
+		roots[i] = ctx.root;
+	}
+	if (!err) {
+		for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
+			swap(supervisor->staged[i], roots[i]);
+		supervisor->num_staged_rules = ctx.num_rules;
+	}
+	mutex_unlock(&operand->lock);
+	mutex_unlock(&supervisor->lock);
+	for (i = 0; i < LANDLOCK_NUM_KEY_TYPES; i++)
+		landlock_trie_put(roots[i], i + 1);
+	return err;
 }
 
 /**

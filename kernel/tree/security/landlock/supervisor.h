@@ -145,6 +145,16 @@ int landlock_supervisor_stage(struct landlock_supervisor *const supervisor,
 
 int landlock_supervisor_commit(struct landlock_supervisor *const supervisor);
 
+void landlock_supervisor_clear(struct landlock_supervisor *const supervisor);
+
+int landlock_supervisor_commit_ruleset(struct landlock_supervisor *const supervisor,
+				       const struct access_masks handled,
+				       struct landlock_ruleset *const ruleset);
+
+int landlock_supervisor_intersect_ruleset(struct landlock_supervisor *const supervisor,
+					  const struct access_masks handled,
+					  struct landlock_ruleset *const operand);
+
 void landlock_supervisor_pin(const struct landlock_ruleset *const domain,
 			     const layer_mask_t layers,
 			     struct landlock_supervisor_pins *const pins);

@@ -354,7 +354,7 @@ static int visit_node(const struct landlock_trie_node *const node,
 			&node->slots[pos++];
 
 		if (node->leaves & BIT_ULL(__ffs64(occupied)))
-			err = visit(ctx, slot->key, slot->access);
+			err = visit(ctx, slot);
 		else
 			err = visit_node(slot->child, visit, ctx);
 		if (err)
@@ -405,8 +405,8 @@ static struct landlock_trie_node *set(struct kunit *const test,
 	return new_root;
 }
 
-static int count_rule(void *const ctx, const uintptr_t key,
-		      const access_mask_t access)
+static int count_rule(void *const ctx,
+		      const struct landlock_trie_slot *const rule)
 {
 	(*(size_t *)ctx)++;
 	return 0;

@@ -120,13 +120,12 @@ landlock_trie_get(struct landlock_trie_node *const node)
  * typedef landlock_trie_visit_t - Callback of landlock_trie_for_each()
  *
  * @ctx: Caller's context.
- * @key: Key of a rule.
- * @access: Access rights of this rule.
+ * @rule: A leaf slot (key, access rights and quiet mark of a rule).
  *
  * Returns: 0 to continue, or an error to stop the walk with.
  */
-typedef int landlock_trie_visit_t(void *ctx, uintptr_t key,
-				  access_mask_t access);
+typedef int landlock_trie_visit_t(void *ctx,
+				  const struct landlock_trie_slot *rule);
 
 int landlock_trie_for_each(const struct landlock_trie_node *const root,
 			   landlock_trie_visit_t *const visit, void *const ctx);

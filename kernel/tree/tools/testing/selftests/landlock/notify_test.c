@@ -837,11 +837,12 @@ TEST_F(notify, receiver_in_child_pid_namespace)
 		if (!ok_fd ||
 		    write(pipe_fds[1], &event, sizeof(event)) != sizeof(event))
 			_exit(201);
-		_exit(same_inode(event.object_fd, self->cf) &&
-				      !respond(self->supervisor_fd, event.cookie,
-					       LANDLOCK_SUPERVISOR_DENY) ?
-			      0 :
-			      202);
+		if (!same_inode(event.object_fd, self->cf))
+			_exit(202);
+		_exit(respond(self->supervisor_fd, event.cookie,
+			      LANDLOCK_SUPERVISOR_DENY) ?
+			      203 :
+			      0);
 	}
 	ASSERT_EQ(receiver, waitpid(receiver, &status, 0));
 	ASSERT_EQ(0, WEXITSTATUS(status));

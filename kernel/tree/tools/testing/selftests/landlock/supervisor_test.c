@@ -213,7 +213,7 @@ TEST(create_errors)
 	EXPECT_EQ(-1, query(sv | LANDLOCK_CREATE_RULESET_ERRATA));
 	EXPECT_EQ(EINVAL, errno);
 	/* Unused flag bit. */
-	EXPECT_EQ(-1, landlock_create_ruleset(&attr, sizeof(attr), 1U << 3));
+	EXPECT_EQ(-1, landlock_create_ruleset(&attr, sizeof(attr), 1U << 31));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, landlock_create_ruleset(NULL, sizeof(attr), sv));
 	EXPECT_EQ(EFAULT, errno);
@@ -297,7 +297,7 @@ TEST(add_rule_errors)
 	ASSERT_LE(0, supervisor_fd);
 	/* Unknown flags. */
 	EXPECT_EQ(-1, path_rule(supervisor_fd, ".", LANDLOCK_ACCESS_FS_READ_DIR,
-				1U << 3));
+				1U << 31));
 	EXPECT_EQ(EINVAL, errno);
 	/* Rights outside the handled ones. */
 	EXPECT_EQ(-1, path_rule(supervisor_fd, ".",
