@@ -12,6 +12,9 @@ U=$B/user
 
 build() {
 	make -s -C "$top" user >/dev/null || return 1
+	# The alternatives comparison (docs/alternatives.md).
+	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
+		-o "$U/reload" "$top/examples/alternatives/reload.c" || return 1
 	# The kernel series' sample supervisor (samples/landlock/supervisor.c).
 	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/supervisor-sample" "$B/linux/samples/landlock/supervisor.c" || return 1

@@ -163,7 +163,12 @@ t_sample_supervisor() {
 	grep -q granted smp/new && grep -q 'make_reg' smp/out || { cat smp/out; return 1; }
 }
 
-for t in t_sample_supervisor t_policy t_watch t_permissive_replay t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
+# 10. Every way of reloading in docs/alternatives.md gets the job right.
+t_alternatives() {
+	"$(dirname "$tool")/reload" 10 2 && "$(dirname "$tool")/reload" 300 1
+}
+
+for t in t_alternatives t_sample_supervisor t_policy t_watch t_permissive_replay t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
 	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
 done
 echo "E2E-TOTALS $pass $fail"
