@@ -45,6 +45,7 @@ struct options {
 	const char *permissive_out, *log, *trace_out;
 	bool trace_make;
 	int fold;
+	enum ll_apply_strategy strategy;
 	char **command;
 };
 
@@ -95,6 +96,9 @@ static void usage(FILE *out)
 	      "  --trace-format=json|make\n"
 	      "  --log FILE           every event and decision as JSON lines\n"
 	      "  --ignore-missing     skip policy paths that do not exist\n"
+	      "  --strategy=S         how reloads change the rules: intersect\n"
+	      "                       (default), replace, clear, commit-ruleset,\n"
+	      "                       intersect-ruleset (docs/alternatives.md)\n"
 	      "exit status: COMMAND's, or 2 usage, 3 policy, 4 kernel without the\n"
 	      "feature, 5 setup failure, 126/127 COMMAND not executable/found\n",
 	      out);
@@ -121,6 +125,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "trace-format", required_argument, NULL, 'T' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "ignore-missing", no_argument, NULL, 'i' },
+		{ "strategy", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -153,6 +158,12 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'l': opt->log = optarg; break;
 		case 'i': opt->ignore_missing = true; break;
+		case 's':
+			c = ll_apply_strategy_parse(optarg);
+			if (c < 0)
+				die(EXIT_USAGE, "--strategy is intersect, replace, clear, commit-ruleset or intersect-ruleset");
+			opt->strategy = c;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(EXIT_USAGE);
 		}
@@ -533,8 +544,9 @@ static void reload(struct state *st, int watch_fd)
 	if (policy.handled_fs & ~st->sup.handled_fs ||
 	    policy.handled_net & ~st->sup.handled_net)
 		fprintf(stderr, "landlock-supervise: reload: handled rights cannot change in a running layer; extra ones ignored\n");
-	if (ll_supervisor_apply(&st->sup, &policy,
-				st->opt->ignore_missing ? LL_IGNORE_MISSING : 0, warn)) {
+	if (ll_supervisor_apply_with(&st->sup, &policy, st->opt->strategy,
+				     st->opt->ignore_missing ? LL_IGNORE_MISSING : 0,
+				     warn)) {
 		fprintf(stderr, "landlock-supervise: reload failed, previous policy kept: %s\n", warn);
 		ll_policy_free(&policy);
 		return;

@@ -122,6 +122,22 @@ struct ll_supervisor {
 
 #define LL_IGNORE_MISSING (1U << 0)
 
+/*
+ * How ll_supervisor_apply_with() turns the committed rules into a new
+ * policy's (the alternatives of the kernel thread; docs/alternatives.md):
+ */
+enum ll_apply_strategy {
+	LL_APPLY_INTERSECT,	  /* narrow what goes, add the rest (default) */
+	LL_APPLY_REPLACE,	  /* set the rights of what changed */
+	LL_APPLY_CLEAR,		  /* clear all staged rules, re-add the policy */
+	LL_APPLY_COMMIT_RULESET,  /* build a ruleset, commit it (ALT #1) */
+	LL_APPLY_INTERSECT_RULESET, /* narrow to a ruleset, add (ALT #2) */
+};
+
+/* Parses "intersect", "replace", "clear", "commit-ruleset" or
+ * "intersect-ruleset"; -1 if unknown. */
+int ll_apply_strategy_parse(const char *name);
+
 int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs,
 		       uint64_t handled_net, uint64_t scoped, bool notify);
 void ll_supervisor_release(struct ll_supervisor *sup);
@@ -137,6 +153,11 @@ void ll_supervisor_release(struct ll_supervisor *sup);
 int ll_supervisor_apply(struct ll_supervisor *sup,
 			const struct ll_policy *policy, unsigned int flags,
 			char *err);
+/* The same, with another strategy; same guarantees. */
+int ll_supervisor_apply_with(struct ll_supervisor *sup,
+			     const struct ll_policy *policy,
+			     enum ll_apply_strategy strategy, unsigned int flags,
+			     char *err);
 
 /* Stages @access on the object of @fd (kept, dup'ed); commit with ll_commit. */
 int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access);

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "landlock-supervise.h"
@@ -136,9 +138,129 @@ static void restage_committed(const struct ll_supervisor *sup,
 	}
 }
 
+int ll_apply_strategy_parse(const char *name)
+{
+	static const char *const names[] = { "intersect", "replace", "clear",
+					     "commit-ruleset", "intersect-ruleset" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+/* A ruleset with @count objects of @objects (those with @only, if set). */
+static int build_ruleset(const struct ll_supervisor *sup,
+			 const struct ll_object *objects, size_t count,
+			 const struct ll_object *only, size_t only_count)
+{
+	const struct landlock_ruleset_attr attr = {
+		.handled_access_fs = sup->handled_fs,
+		.handled_access_net = sup->handled_net,
+	};
+	const struct ll_supervisor view = { .fd = syscall(SYS_landlock_create_ruleset,
+							  &attr, sizeof(attr), 0) };
+	size_t i;
+
+	if (view.fd < 0)
+		return -1;
+	for (i = 0; i < count; i++) {
+		if (only && !find_object((struct ll_object *)only, only_count,
+					 &objects[i]))
+			continue;
+		if (stage(&view, &objects[i], objects[i].access, 0)) {
+			const int saved = errno;
+
+			close(view.fd);
+			errno = saved;
+			return -1;
+		}
+	}
+	return view.fd;
+}
+
+/* Stages @desired with @strategy; returns 0, or -1 with staged rules to undo. */
+static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired,
+			size_t count, enum ll_apply_strategy strategy)
+{
+	struct landlock_ruleset_operand operand;
+	size_t i;
+	int err;
+
+	switch (strategy) {
+	case LL_APPLY_INTERSECT:
+		/* Narrows what was committed and is not wanted anymore... */
+		for (i = 0; i < sup->num_objects; i++) {
+			const struct ll_object *want =
+				find_object(desired, count, &sup->objects[i]);
+			const uint64_t keep = want ? want->access : 0;
+
+			if ((sup->objects[i].access & ~keep) &&
+			    stage(sup, &sup->objects[i], keep,
+				  LANDLOCK_ADD_RULE_INTERSECT))
+				return -1;
+		}
+		/* ...and adds the rest. */
+		for (i = 0; i < count; i++)
+			if (stage(sup, &desired[i], desired[i].access, 0))
+				return -1;
+		return 0;
+	case LL_APPLY_REPLACE:
+		for (i = 0; i < sup->num_objects; i++)
+			if (!find_object(desired, count, &sup->objects[i]) &&
+			    stage(sup, &sup->objects[i], 0, LANDLOCK_ADD_RULE_REPLACE))
+				return -1;
+		for (i = 0; i < count; i++) {
+			const struct ll_object *had = find_object(
+				sup->objects, sup->num_objects, &desired[i]);
+
+			if ((!had || had->access != desired[i].access) &&
+			    stage(sup, &desired[i], desired[i].access,
+				  LANDLOCK_ADD_RULE_REPLACE))
+				return -1;
+		}
+		return 0;
+	case LL_APPLY_CLEAR:
+		if (ioctl(sup->fd, LANDLOCK_IOCTL_CLEAR_SUPERVISOR, 0))
+			return -1;
+		for (i = 0; i < count; i++)
+			if (stage(sup, &desired[i], desired[i].access, 0))
+				return -1;
+		return 0;
+	case LL_APPLY_INTERSECT_RULESET:
+		/* What stays narrows the staged rules; then all is added. */
+		operand.operand = build_ruleset(sup, desired, count, sup->objects,
+						sup->num_objects);
+		if (operand.operand < 0)
+			return -1;
+		err = syscall(SYS_landlock_add_rule, sup->fd,
+			      LANDLOCK_RULE_INTERSECT_RULESET, &operand, 0);
+		close(operand.operand);
+		if (err)
+			return -1;
+		for (i = 0; i < count; i++)
+			if (stage(sup, &desired[i], desired[i].access, 0))
+				return -1;
+		return 0;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
 int ll_supervisor_apply(struct ll_supervisor *sup,
 			const struct ll_policy *policy, unsigned int flags,
 			char *err)
+{
+	return ll_supervisor_apply_with(sup, policy, LL_APPLY_INTERSECT, flags,
+					err);
+}
+
+int ll_supervisor_apply_with(struct ll_supervisor *sup,
+			     const struct ll_policy *policy,
+			     enum ll_apply_strategy strategy, unsigned int flags,
+			     char *err)
 {
 	struct ll_object *desired = NULL, obj;
 	size_t count = 0, i, used = 0;
@@ -179,23 +301,23 @@ int ll_supervisor_apply(struct ll_supervisor *sup,
 			goto fail_errno;
 	}
 
-	/* Narrows what was committed and is not wanted anymore... */
-	for (i = 0; i < sup->num_objects; i++) {
-		const struct ll_object *want =
-			find_object(desired, count, &sup->objects[i]);
-		const uint64_t keep = want ? want->access : 0;
+	if (strategy == LL_APPLY_COMMIT_RULESET) {
+		/* All or nothing in the kernel: nothing to undo. */
+		const int fd = build_ruleset(sup, desired, count, NULL, 0);
 
-		if ((sup->objects[i].access & ~keep) &&
-		    stage(sup, &sup->objects[i], keep,
-			  LANDLOCK_ADD_RULE_INTERSECT))
-			goto fail_restage;
-	}
-	/* ...adds the rest, and commits it all at once. */
-	for (i = 0; i < count; i++)
-		if (stage(sup, &desired[i], desired[i].access, 0))
-			goto fail_restage;
-	if (ll_commit(sup->fd))
+		if (fd < 0)
+			goto fail_errno;
+		if (ioctl(sup->fd, LANDLOCK_IOCTL_COMMIT_RULESET, &fd)) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			goto fail_errno;
+		}
+		close(fd);
+	} else if (stage_policy(sup, desired, count, strategy) ||
+		   ll_commit(sup->fd)) {
 		goto fail_restage;
+	}
 	sup->commits++;
 	release_objects(sup->objects, sup->num_objects);
 	sup->objects = desired;

@@ -37,7 +37,7 @@ t_policy() {
 # 2. --watch: reloads add and remove rules while the command runs; a broken
 # file keeps the previous policy and says where the error is.
 t_watch() {
-	mkdir -p w/a w/b wc; echo a >w/a/f; echo b >w/b/f
+	rm -rf w wc w.json; mkdir -p w/a w/b wc; echo a >w/a/f; echo b >w/b/f
 	# The command's control files are in wc/, granted by a base policy.
 	policy_rw wc.json "$work/wc"
 	policy_rw w.json "$work/w/a"
@@ -51,7 +51,8 @@ step 1; echo "added a=$(r w/a/f) b=$(r w/b/f)"; echo 1 >wc/ready2
 step 2; echo "removed a=$(r w/a/f) b=$(r w/b/f)"; echo 1 >wc/ready3
 step 3; echo "broken a=$(r w/a/f) b=$(r w/b/f)"
 S
-	"$tool" --base "$base" --base wc.json --policy w.json --watch -- sh wc/job.sh >wc/out 2>wc/err &
+	"$tool" --base "$base" --base wc.json --policy w.json --watch ${STRATEGY:+--strategy=$STRATEGY} \
+		-- sh wc/job.sh >wc/out 2>wc/err &
 	local pid=$!
 	wait_for() { local i; for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
 	wait_for wc/ready1
@@ -163,12 +164,19 @@ t_sample_supervisor() {
 	grep -q granted smp/new && grep -q 'make_reg' smp/out || { cat smp/out; return 1; }
 }
 
+# Live reload with each strategy of the library (docs/alternatives.md).
+t_watch_replace() { STRATEGY=replace t_watch; }
+t_watch_clear() { STRATEGY=clear t_watch; }
+t_watch_commit_ruleset() { STRATEGY=commit-ruleset t_watch; }
+t_watch_intersect_ruleset() { STRATEGY=intersect-ruleset t_watch; }
+
 # 10. Every way of reloading in docs/alternatives.md gets the job right.
 t_alternatives() {
 	"$(dirname "$tool")/reload" 10 2 && "$(dirname "$tool")/reload" 300 1
 }
 
-for t in t_alternatives t_sample_supervisor t_policy t_watch t_permissive_replay t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
+for t in t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
 	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
 done
 echo "E2E-TOTALS $pass $fail"
