@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-debug clean distclean user
+.PHONY: all deps kernel headers series refresh run check check-debug bench clean distclean user
 
 all: kernel user
 
@@ -70,6 +70,10 @@ run: deps
 
 check:
 	@bash tests/check.sh
+
+# Benchmarks in the patched kernel: writes docs/benchmarks.md (not in check).
+bench: deps
+	@bash scripts/bench.sh
 
 # The same tests on a debug kernel (lockdep, atomic sleep, lists, RCU, slab).
 check-debug:

@@ -88,6 +88,25 @@ S
 	[ ! -s pm/2.jsonl ] && [ -e pm/data/sub/new ] || { cat pm/learned.json pm/2.jsonl; return 1; }
 }
 
+# 3b. --fold: many files of a directory become one rule on the directory,
+# which still replays with no event.
+t_permissive_fold() {
+	mkdir -p fo/data
+	for i in 1 2 3 4; do echo $i >fo/data/f$i; done
+	"$tool" --base "$base" --permissive=fo/learned.json --fold 3 -- \
+		sh -c 'cat fo/data/f1 fo/data/f2 fo/data/f3 fo/data/f4 >/dev/null' || return 1
+	python3 - fo/learned.json "$work/fo/data" <<'P' || return 1
+import json, sys
+p = json.load(open(sys.argv[1]))
+parents = [x for e in p["pathBeneath"] for x in e["parent"]]
+assert sys.argv[2] in parents, parents
+assert not any(x.startswith(sys.argv[2] + "/f") for x in parents), parents
+P
+	"$tool" --base "$base" --policy fo/learned.json --log fo/replay.jsonl -- \
+		sh -c 'cat fo/data/f1 fo/data/f2 fo/data/f3 fo/data/f4 >/dev/null' &&
+		[ ! -s fo/replay.jsonl ]
+}
+
 # 4. The JSON-lines log has the fields a reader needs.
 t_log_fields() {
 	mkdir -p lg; echo x >lg/f
@@ -176,7 +195,7 @@ t_alternatives() {
 }
 
 for t in t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
-	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
+	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_permissive_fold t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
 	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
 done
 echo "E2E-TOTALS $pass $fail"

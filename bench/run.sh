@@ -1,0 +1,60 @@
+#!/bin/bash
+# Runs inside the patched kernel (make bench): every benchmark, raw lines on
+# stdout for scripts/bench.sh.
+#   bench/run.sh BIN_DIR WORK_DIR
+set -u
+bin=$1
+work=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+ip link set lo up 2>/dev/null
+
+"$bin/access_check"
+"$bin/commit_bench"
+"$bin/notify_rtt"
+
+# Dependency tracing of a real C build: the library of this project.
+ns() { date +%s%N; }
+build_lib() { # DIR
+	rm -rf "$1"; mkdir -p "$1"
+	cp -r "$top/lib" "$top/include" "$1/"
+	cat >"$1/Makefile" <<M
+CFLAGS := -O1 -Iinclude -isystem $top/build/headers/include -I/usr/include/json-c
+lib.a: lib/uapi.o lib/policy.o lib/supervisor.o lib/events.o
+	ar rcs \$@ \$^
+M
+}
+base=$top/examples/compiler.json
+for rep in 1 2 3; do
+	build_lib "$work/plain"; t0=$(ns); make -s -j1 -C "$work/plain" >/dev/null 2>&1; t1=$(ns)
+	echo "trace plain $rep $(( (t1 - t0) / 1000 ))"
+	build_lib "$work/ll"; t0=$(ns)
+	"$bin/landlock-supervise" --base "$base" --trace="$work/ll.json" -- make -s -j1 -C "$work/ll" >/dev/null 2>&1
+	t1=$(ns); echo "trace landlock $rep $(( (t1 - t0) / 1000 ))"
+	build_lib "$work/st"; t0=$(ns)
+	strace -f -qq -e trace=%file -o "$work/strace.txt" make -s -j1 -C "$work/st" >/dev/null 2>&1
+	t1=$(ns); echo "trace strace $rep $(( (t1 - t0) / 1000 ))"
+done
+# Do both traces list the same project files (outside the toolchain)?
+python3 - "$work" <<'P'
+import json, re, sys
+w = sys.argv[1]
+t = json.load(open(w + "/ll.json"))
+ll = {p.replace(w + "/ll/", "") for k in ("read", "write", "create") for p in t[k] if p.startswith(w + "/ll/")}
+# make -C runs in the build directory: relative names are relative to it.
+st = set()
+for line in open(w + "/strace.txt"):
+    if "ENOENT" in line or "execve(" in line and "= -1" in line:
+        continue
+    # The path argument only: the first string, after an optional dirfd.
+    m = re.match(r'^\d+\s+\w+\((?:AT_FDCWD, |-?\d+, )?"([^"]*)"', line)
+    if not m:
+        continue
+    name = m.group(1)
+    path = name if name.startswith("/") else w + "/st/" + name
+    if path.startswith(w + "/st/") and path != w + "/st/":
+        st.add(path.replace(w + "/st/", ""))
+st = {p for p in st if p not in ("lib", "include", ".")}
+print("trace files landlock %d strace %d common %d" % (len(ll), len(st), len(ll & st)))
+print("trace only-landlock " + " ".join(sorted(ll - st)))
+print("trace only-strace " + " ".join(sorted(st - ll)))
+P
