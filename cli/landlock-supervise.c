@@ -61,6 +61,8 @@ struct state {
 	FILE *log;
 	FILE *tty;
 	int inotify_fd;
+	char trace_tmpdir[64];	/* the command's TMPDIR when tracing */
+	bool warned_ancestor;
 	pid_t child;
 	unsigned long events;
 };
@@ -453,6 +455,29 @@ static long elapsed_us(const struct timespec *since)
 	       (now.tv_nsec - since->tv_nsec) / 1000;
 }
 
+/*
+ * Rules cover whole hierarchies: once a directory may get new files, what
+ * happens beneath it needs no event.  Tracing watches such directories with
+ * inotify, which is not recursive: warns when the working directory is
+ * beneath one of them.
+ */
+static void warn_if_ancestor(struct state *st, const struct ll_event *ev)
+{
+	char cwd[4096];
+	size_t len;
+
+	if (st->warned_ancestor || !ev->name[0] || !getcwd(cwd, sizeof(cwd)))
+		return;
+	len = strlen(ev->object_path);
+	if (strncmp(cwd, ev->object_path, len) || (cwd[len] && cwd[len] != '/' &&
+						   strcmp(ev->object_path, "/")))
+		return;
+	st->warned_ancestor = true;
+	fprintf(stderr,
+		"landlock-supervise: trace: %s gets new entries and contains the working directory: accesses beneath it are no longer traced\n",
+		ev->object_path);
+}
+
 #define BATCH 64
 
 /* Answers a burst of events with (at most) one commit. */
@@ -475,6 +500,8 @@ static void handle_events(struct state *st)
 		st->events++;
 		allow[i] = false;
 		if (st->opt->permissive || st->opt->trace) {
+			if (st->opt->trace)
+				warn_if_ancestor(st, ev);
 			allow[i] = !grant(st, ev, false);
 			if (st->opt->permissive)
 				learn(st, ev);
@@ -578,6 +605,9 @@ static pid_t spawn(struct state *st, int supervisee_fd)
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Temporary files go to a directory of their own (cf. trace.c). */
+		if (st->trace_tmpdir[0])
+			setenv("TMPDIR", st->trace_tmpdir, 1);
 		close(status_pipe[0]);
 		close(st->sup.fd);
 		if (ll_restrict_self(supervisee_fd)) {
@@ -681,8 +711,20 @@ int main(int argc, char **argv)
 			fprintf(stderr, "landlock-supervise: no terminal: every denial is denied\n");
 	}
 	if (opt.trace) {
+		const char *tmp = getenv("TMPDIR");
+
 		st.inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 		ll_trace_init(&st.trace);
+		/*
+		 * A rule that lets the command create its temporary files in /tmp
+		 * would cover a project under /tmp: its own TMPDIR cannot be an
+		 * ancestor of anything else.
+		 */
+		snprintf(st.trace_tmpdir, sizeof(st.trace_tmpdir),
+			 "%s/landlock-trace.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+		if (strlen(st.trace_tmpdir) >= sizeof(st.trace_tmpdir) - 1 ||
+		    !mkdtemp(st.trace_tmpdir))
+			st.trace_tmpdir[0] = '\0';
 	}
 	if (opt.watch) {
 		watch_fd = watch_policies(&st);
@@ -728,8 +770,12 @@ int main(int argc, char **argv)
 		}
 	}
 	/* Late inotify records of the last writes. */
-	if (opt.trace)
+	if (opt.trace) {
 		ll_trace_inotify(&st.trace, st.inotify_fd);
+		if (st.trace_tmpdir[0] && rmdir(st.trace_tmpdir) && errno == ENOTEMPTY)
+			fprintf(stderr, "landlock-supervise: trace: %s is left with files in it\n",
+				st.trace_tmpdir);
+	}
 	write_outputs(&st);
 	if (st.log)
 		fclose(st.log);
