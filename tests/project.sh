@@ -12,6 +12,9 @@ U=$B/user
 
 build() {
 	make -s -C "$top" user >/dev/null || return 1
+	# The concurrency stress test.
+	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
+		-o "$U/stress" "$top/tests/stress/stress.c" || return 1
 	# The alternatives comparison (docs/alternatives.md).
 	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/reload" "$top/examples/alternatives/reload.c" || return 1

@@ -194,7 +194,13 @@ t_alternatives() {
 	"$(dirname "$tool")/reload" 10 2 && "$(dirname "$tool")/reload" 300 1
 }
 
-for t in t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+# 11. Commits, events and accesses racing: every success explained by a
+# committed version, EACCES only, one answer per event, no memory kept.
+t_stress() {
+	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}"
+}
+
+for t in t_stress t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_permissive_fold t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
 	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
 done
