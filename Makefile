@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-debug bench clean distclean user
+.PHONY: all deps kernel headers series refresh run check check-debug bench fuzz clean distclean user
 
 all: kernel user
 
@@ -74,6 +74,10 @@ check:
 # Benchmarks in the patched kernel: writes docs/benchmarks.md (not in check).
 bench: deps
 	@bash scripts/bench.sh
+
+# Fuzzes the policy parser with libFuzzer (FUZZ_SECONDS, default 60).
+fuzz: deps headers
+	@bash tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
 
 # The same tests on a debug kernel (lockdep, atomic sleep, lists, RCU, slab).
 check-debug:

@@ -161,6 +161,8 @@ static int expand(const struct parser *p, const char *s, const char *where,
 static int check_keys(const struct parser *p, struct json_object *obj,
 		      const char *where, const char *const *keys)
 {
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(p, NULL, where, "expected an object");
 	json_object_object_foreach(obj, key, value) {
 		const char *const *k;
 		bool known = false;
@@ -204,6 +206,22 @@ static int parse_root(struct parser *p, struct json_object *root,
 	}
 	policy->abi = p->abi;
 
+	/* Every section is an array. */
+	{
+		static const char *const arrays[] = { "variable", "ruleset",
+						      "pathBeneath", "netPort" };
+		size_t k;
+
+		for (k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
+			char quoted[32];
+
+			snprintf(quoted, sizeof(quoted), "\"%s\"", arrays[k]);
+			if (json_object_object_get_ex(root, arrays[k], &v) &&
+			    !json_object_is_type(v, json_type_array))
+				return fail(p, quoted, arrays[k], "expected an array");
+		}
+	}
+
 	if (json_object_object_get_ex(root, "variable", &arr)) {
 		p->variables = json_object_new_object();
 		n = json_object_array_length(arr);
@@ -212,11 +230,18 @@ static int parse_root(struct parser *p, struct json_object *root,
 			struct json_object *name, *literal;
 
 			snprintf(where, sizeof(where), "variable[%zu]", i);
-			if (!json_object_object_get_ex(item, "name", &name) ||
+			if (!json_object_is_type(item, json_type_object) ||
+			    !json_object_object_get_ex(item, "name", &name) ||
+			    !json_object_is_type(name, json_type_string) ||
 			    !json_object_object_get_ex(item, "literal", &literal) ||
 			    !json_object_is_type(literal, json_type_array))
 				return fail(p, "\"variable\"", where,
 					    "expected \"name\" and \"literal\" array");
+			for (j = 0; j < json_object_array_length(literal); j++)
+				if (!json_object_is_type(json_object_array_get_idx(literal, j),
+							 json_type_string))
+					return fail(p, "\"literal\"", where,
+						    "expected strings");
 			json_object_object_add(p->variables,
 					       json_object_get_string(name),
 					       json_object_get(item));

@@ -12,6 +12,8 @@ packages=(
 	ccache xz-utils rsync cpio git perl python3 kmod
 	# Kernel selftests.
 	libcap-dev
+	# Fuzzing (make fuzz, make check-debug) and the pty tests.
+	clang libclang-rt-14-dev util-linux
 	# User space: library, command, tests.
 	pkg-config libjson-c-dev
 	# Shell tools used by the harness and the tests.

@@ -11,6 +11,7 @@ run=$B/check
 # make check-debug: the same tests on a kernel with lockdep, atomic-sleep,
 # list, RCU and slab debugging (kernel/config/debug.config).
 if [ "${LL_DEBUG:-0}" = 1 ]; then
+	export LL_DEBUG
 	export LL_UML_OUT=$B/uml-debug LL_CONFIG_EXTRA=debug.config
 	export LL_UML=$B/uml-debug/linux
 	run=$B/check-debug

@@ -46,6 +46,15 @@ run() {
 		echo "  unclear: $ll_abi"; fail=$((fail + 1))
 	fi
 
+	if [ "${LL_DEBUG:-0}" = 1 ]; then
+		echo "policy parser fuzzing (libFuzzer, 30 s):"
+		if bash "$top/tests/fuzz/run.sh" 30; then
+			pass=$((pass + 1))
+		else
+			echo "  the fuzzer found a crash: see $B/fuzz/crash-*"; fail=$((fail + 1))
+		fi
+	fi
+
 	echo "end-to-end tests (patched kernel):"
 	"$top/scripts/uml-run" -w "$dir" -t 600 -- "$top/tests/e2e/run.sh" \
 		"$U/landlock-supervise" "$dir/e2e" >"$dir/e2e.log" 2>&1

@@ -80,6 +80,32 @@ static void test_semantic_error_position(void)
 	CHECK(strstr(err, "No such file") != NULL);
 }
 
+/* Found by tests/fuzz: containers of the wrong type. */
+static void test_wrong_types(void)
+{
+	static const char *const inputs[] = {
+		"{\"abi\": 6, \"ruleset\": [\"/sys\"]}",
+		"{\"ruleset\": {\"handledAccessFs\": [\"execute\"]}}",
+		"{\"pathBeneath\": [3]}",
+		"{\"pathBeneath\": {}}",
+		"{\"netPort\": [[]]}",
+		"{\"variable\": [\"x\"]}",
+		"{\"variable\": [{\"name\": 1, \"literal\": [\"/\"]}]}",
+		"{\"variable\": [{\"name\": \"v\", \"literal\": [1]}]}",
+		"[]",
+		"7",
+	};
+	struct ll_policy p = { 0 };
+	char err[LL_ERR_LEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		CHECK(ll_policy_load_string(&p, "t.json", inputs[i], err) == -1);
+		CHECK(!strncmp(err, "t.json", 6));
+	}
+	CHECK(p.num_paths == 0 && p.num_ports == 0);
+}
+
 static void test_variables_and_composition(void)
 {
 	struct ll_policy p = { 0 };
@@ -178,6 +204,7 @@ int main(void)
 	test_parse_example();
 	test_syntax_error_position();
 	test_semantic_error_position();
+	test_wrong_types();
 	test_variables_and_composition();
 	test_algebra();
 	test_write_round_trip();
