@@ -15,6 +15,9 @@ build() {
 	# The concurrency stress test.
 	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
 		-o "$U/stress" "$top/tests/stress/stress.c" || return 1
+	# The uAPI fuzzer (tests/fuzz/uapi_fuzz.c).
+	gcc -O1 -g -Wall -Wextra -Werror -isystem "$B/headers/include" \
+		-o "$U/uapi_fuzz" "$top/tests/fuzz/uapi_fuzz.c" || return 1
 	# The alternatives comparison (docs/alternatives.md).
 	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/reload" "$top/examples/alternatives/reload.c" || return 1
@@ -55,8 +58,17 @@ run() {
 		fi
 	fi
 
+	# Longer randomized runs on the debug kernel; seeds and durations can be
+	# set from the host (LL_STRESS_SEED=... make check reproduces a run).
+	local envs=() v
+	[ "${LL_DEBUG:-0}" = 1 ] && envs+=(-e LL_FUZZ_SECONDS="${LL_FUZZ_SECONDS:-20}")
+	for v in LL_STRESS_SECONDS LL_STRESS_SEED LL_FUZZ_SEED; do
+		[ -n "${!v:-}" ] && envs+=(-e "$v=${!v}")
+	done
+	[ "${LL_DEBUG:-0}" != 1 ] && [ -n "${LL_FUZZ_SECONDS:-}" ] && envs+=(-e "LL_FUZZ_SECONDS=$LL_FUZZ_SECONDS")
+
 	echo "end-to-end tests (patched kernel):"
-	"$top/scripts/uml-run" -w "$dir" -t 600 -- "$top/tests/e2e/run.sh" \
+	"$top/scripts/uml-run" "${envs[@]}" -w "$dir" -t 600 -- "$top/tests/e2e/run.sh" \
 		"$U/landlock-supervise" "$dir/e2e" >"$dir/e2e.log" 2>&1
 	local rc=$?
 	tr -d '\r' <"$dir/e2e.log" | grep -E '^(ok|not ok|#)'

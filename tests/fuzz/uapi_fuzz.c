@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Seeded fuzzer of the Landlock supervisor uAPI, run in the patched kernel:
+ *
+ *   uapi_fuzz SECONDS SEED
+ *
+ * Random sequences of ruleset creation (all flags, sizes and masks), rules
+ * (all types and flags, bad values and file descriptors), every ioctl,
+ * closes, dups, forks that enforce random rulesets and access files and
+ * ports, and supervisors killed while sandboxed tasks wait for them.
+ * Children end by alarm at the latest.  Success is the absence of kernel
+ * reports (uml-run fails on them) and of crashes; the seed reproduces a run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define POOL 24
+
+static int pool[POOL];
+static unsigned int seed;
+static char dir[64];
+static unsigned long calls, children;
+
+static unsigned int rnd(unsigned int n)
+{
+	return n ? (unsigned int)rand_r(&seed) % n : 0;
+}
+
+static int pick_fd(void)
+{
+	switch (rnd(8)) {
+	case 0:
+		return -1;
+	case 1:
+		return 1000;	/* not open */
+	case 2:
+		return 0;	/* not a ruleset */
+	default:
+		return pool[rnd(POOL)];
+	}
+}
+
+static void keep(int fd)
+{
+	const int slot = rnd(POOL);
+
+	if (fd < 0)
+		return;
+	if (pool[slot] > 2)
+		close(pool[slot]);
+	pool[slot] = fd;
+}
+
+static __u64 mask(__u64 all)
+{
+	switch (rnd(6)) {
+	case 0:
+		return 0;
+	case 1:
+		return all;
+	case 2:
+		return ~0ULL;
+	default:
+		return all & (((__u64)rand_r(&seed) << 32) | rand_r(&seed));
+	}
+}
+
+static const __u64 fs_all = (1ULL << 16) - 1, net_all = 3, scope_all = 3;
+
+static void op_create(void)
+{
+	static const __u32 flags[] = {
+		0,
+		LANDLOCK_CREATE_RULESET_SUPERVISOR,
+		LANDLOCK_CREATE_RULESET_SUPERVISOR | LANDLOCK_CREATE_RULESET_NOTIFY,
+		LANDLOCK_CREATE_RULESET_NOTIFY,
+		LANDLOCK_CREATE_RULESET_FEATURES,
+		LANDLOCK_CREATE_RULESET_VERSION | LANDLOCK_CREATE_RULESET_SUPERVISOR,
+		LANDLOCK_CREATE_RULESET_UNION,
+		LANDLOCK_CREATE_RULESET_INTERSECT,
+		LANDLOCK_CREATE_RULESET_UNION | LANDLOCK_CREATE_RULESET_INTERSECT,
+		1U << 31,
+	};
+	static const size_t sizes[] = { 0, 1, 8, 16, 24, 40, 48, 56, 4096, 8192 };
+	const __u32 flag = flags[rnd(sizeof(flags) / sizeof(flags[0]))];
+	union {
+		struct landlock_ruleset_attr attr;
+		struct landlock_ruleset_compose_attr compose;
+		char bytes[8192];
+	} u;
+
+	memset(&u, 0, sizeof(u));
+	if (flag & (LANDLOCK_CREATE_RULESET_UNION | LANDLOCK_CREATE_RULESET_INTERSECT)) {
+		u.compose.left_fd = pick_fd();
+		u.compose.right_fd = pick_fd();
+	} else {
+		u.attr.handled_access_fs = mask(fs_all);
+		u.attr.handled_access_net = mask(net_all);
+		u.attr.scoped = mask(scope_all);
+		u.attr.quiet_access_fs = u.attr.handled_access_fs & mask(fs_all);
+		u.attr.quiet_access_net = mask(net_all);
+		if (rnd(8) == 0)
+			u.bytes[sizeof(u.attr) + rnd(64)] = 1;	/* non-zero tail */
+	}
+	calls++;
+	keep(syscall(SYS_landlock_create_ruleset, rnd(10) ? (void *)&u : NULL,
+		     sizes[rnd(sizeof(sizes) / sizeof(sizes[0]))], flag));
+}
+
+static void op_add_rule(void)
+{
+	union {
+		struct landlock_path_beneath_attr path;
+		struct landlock_net_port_attr port;
+		struct landlock_ruleset_operand operand;
+	} u;
+	const int type = rnd(5);
+	char path[128];
+	int parent = -1;
+
+	memset(&u, 0, sizeof(u));
+	if (type == LANDLOCK_RULE_PATH_BENEATH) {
+		snprintf(path, sizeof(path), "%s/%s", dir, rnd(2) ? "d" : "d/f");
+		parent = rnd(6) ? open(path, O_PATH | O_CLOEXEC) : pick_fd();
+		u.path.allowed_access = mask(fs_all);
+		u.path.parent_fd = parent;
+	} else if (type == LANDLOCK_RULE_NET_PORT) {
+		u.port.allowed_access = mask(net_all);
+		u.port.port = rnd(4) ? 20000 + rnd(4) : mask(~0ULL);
+	} else {
+		u.operand.operand = pick_fd();
+	}
+	calls++;
+	syscall(SYS_landlock_add_rule, pick_fd(), type, rnd(12) ? (void *)&u : NULL,
+		rnd(4) ? rnd(32) : (1U << rnd(32)));
+	if (parent > 2 && type == LANDLOCK_RULE_PATH_BENEATH)
+		close(parent);
+}
+
+static void op_ioctl(void)
+{
+	static const unsigned long cmds[] = {
+		LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, LANDLOCK_IOCTL_COMMIT_SUPERVISOR,
+		LANDLOCK_IOCTL_CLEAR_SUPERVISOR,       LANDLOCK_IOCTL_COMMIT_RULESET,
+		LANDLOCK_IOCTL_RECV_EVENT,	       LANDLOCK_IOCTL_SEND_RESPONSE,
+		_IO('L', 0x2e),
+	};
+	const unsigned long cmd = cmds[rnd(sizeof(cmds) / sizeof(cmds[0]))];
+	const int fd = pick_fd();
+	union {
+		struct landlock_supervisor_event event;
+		struct landlock_supervisor_response response;
+		int fd;
+	} u;
+	long ret;
+
+	memset(&u, 0, sizeof(u));
+	if (cmd == LANDLOCK_IOCTL_RECV_EVENT && fd > 2)
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+	u.fd = pick_fd();
+	if (cmd == LANDLOCK_IOCTL_SEND_RESPONSE) {
+		u.response.cookie = rnd(64);
+		u.response.decision = rnd(4);
+		u.response.flags = rnd(8) == 0;
+	}
+	calls++;
+	ret = ioctl(fd, cmd, rnd(6) == 0 ? 0UL : rnd(8) == 0 ? 1UL : (unsigned long)&u);
+	if (cmd == LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET && ret >= 0)
+		keep(ret);
+	if (cmd == LANDLOCK_IOCTL_RECV_EVENT && !ret) {
+		if (u.event.object_fd >= 0)
+			close(u.event.object_fd);
+		if (u.event.dest_fd >= 0)
+			close(u.event.dest_fd);
+	}
+}
+
+/* A child that enforces random rulesets and accesses things. */
+static void op_fork(void)
+{
+	const pid_t child = fork();
+	char path[128];
+	int i;
+
+	if (child)
+		return;
+	alarm(2);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	for (i = rnd(3); i >= 0; i--)
+		syscall(SYS_landlock_restrict_self, pick_fd(), rnd(4) ? 0 : rnd(8));
+	for (i = 0; i < 6; i++) {
+		snprintf(path, sizeof(path), "%s/d/%s%u", dir, rnd(2) ? "f" : "n", rnd(4));
+		switch (rnd(4)) {
+		case 0:
+			close(open(path, O_RDONLY | O_CLOEXEC));
+			break;
+		case 1:
+			close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+			break;
+		case 2:
+			unlink(path);
+			break;
+		default: {
+			const struct sockaddr_in addr = {
+				.sin_family = AF_INET,
+				.sin_port = htons(20000 + rnd(4)),
+			};
+			const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+			bind(s, (const struct sockaddr *)&addr, sizeof(addr));
+			close(s);
+		}
+		}
+	}
+	_exit(0);
+}
+
+/*
+ * A supervisor killed while its sandboxed grandchild waits for it.  The kill
+ * waits until the supervisor has forked: SIGKILL during fork() panics UML
+ * 6.12 itself (see docs/robustness.md), with or without Landlock.
+ */
+static void op_supervisor_death(void)
+{
+	int forked[2];
+	pid_t child;
+	char c;
+
+	if (pipe2(forked, O_CLOEXEC))
+		return;
+	child = fork();
+	if (child) {
+		close(forked[1]);
+		if (child > 0) {
+			/* EOF if the supervisor ended first. */
+			if (read(forked[0], &c, 1) < 0)
+				c = 0;
+			if (rnd(2))
+				usleep(rnd(20000));
+			kill(child, SIGKILL);
+		}
+		close(forked[0]);
+		return;
+	}
+	close(forked[0]);
+	alarm(3);
+	{
+		const struct landlock_ruleset_attr attr = {
+			.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE,
+		};
+		const int sup = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+					LANDLOCK_CREATE_RULESET_SUPERVISOR |
+						LANDLOCK_CREATE_RULESET_NOTIFY);
+		const int see = ioctl(sup, LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, 0);
+		char path[128];
+
+		if (fork() == 0) {
+			alarm(3);
+			close(sup);
+			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+			syscall(SYS_landlock_restrict_self, see, 0);
+			snprintf(path, sizeof(path), "%s/d/f0", dir);
+			close(open(path, O_RDONLY | O_CLOEXEC));
+			_exit(0);
+		}
+		if (write(forked[1], "", 1) < 0)
+			_exit(0);
+		pause();
+	}
+	_exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	const double seconds = argc > 1 ? atof(argv[1]) : 5;
+	struct timespec start, now;
+	char path[128];
+	int i;
+
+	seed = argc > 2 ? (unsigned int)atoi(argv[2]) : (unsigned int)time(NULL);
+	printf("uapi_fuzz: %.0f s, seed %u\n", seconds, seed);
+	fflush(stdout);
+	snprintf(dir, sizeof(dir), "/tmp/ll-fuzz-XXXXXX");
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(path, sizeof(path), "%s/d", dir);
+	mkdir(path, 0755);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/d/f%d", dir, i);
+		close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	}
+	for (i = 0; i < POOL; i++)
+		pool[i] = -1;
+	signal(SIGPIPE, SIG_IGN);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		switch (rnd(20)) {
+		case 0 ... 4:
+			op_create();
+			break;
+		case 5 ... 11:
+			op_add_rule();
+			break;
+		case 12 ... 15:
+			op_ioctl();
+			break;
+		case 16:
+			keep(fcntl(pick_fd(), F_DUPFD_CLOEXEC, 3));
+			break;
+		case 17: {
+			const int slot = rnd(POOL);
+
+			if (pool[slot] > 2)
+				close(pool[slot]);
+			pool[slot] = -1;
+			break;
+		}
+		case 18:
+			if (children < 400) {
+				op_fork();
+				children++;
+			}
+			break;
+		case 19:
+			if (rnd(4) == 0 && children < 400) {
+				op_supervisor_death();
+				children++;
+			}
+			break;
+		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec + (now.tv_nsec - start.tv_nsec) / 1e9 < seconds);
+
+	/* Closing the supervisors releases whoever still waits. */
+	for (i = 0; i < POOL; i++)
+		if (pool[i] > 2)
+			close(pool[i]);
+	while (wait(NULL) > 0)
+		;
+	printf("uapi_fuzz: %lu calls, %lu children: ok\n", calls, children);
+	return 0;
+}
