@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-debug bench fuzz clean distclean user
+.PHONY: all deps kernel headers series refresh run check check-debug bench fuzz lint clean distclean user
 
 all: kernel user
 
@@ -78,6 +78,10 @@ bench: deps
 # Fuzzes the policy parser with libFuzzer (FUZZ_SECONDS, default 60).
 fuzz: deps headers
 	@bash tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
+
+# User-space style and static checks (also in make check); LINT=--fix reformats.
+lint:
+	@bash scripts/lint.sh $(LINT)
 
 # The same tests on a debug kernel (lockdep, atomic sleep, lists, RCU, slab).
 check-debug:

@@ -22,8 +22,7 @@
 #define ITER 2000
 
 enum config { NONE, STOCK, SUPERVISEE, SUPERVISOR };
-static const char *const config_names[] = { "none", "stock", "supervisee",
-					    "supervisor" };
+static const char *const config_names[] = { "none", "stock", "supervisee", "supervisor" };
 
 static char top[256], file[4096];
 
@@ -44,8 +43,7 @@ static void make_tree(int depth)
 
 static int sandbox(enum config config, int layers)
 {
-	const __u64 rights = LANDLOCK_ACCESS_FS_READ_FILE |
-			     LANDLOCK_ACCESS_FS_WRITE_FILE |
+	const __u64 rights = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
 			     LANDLOCK_ACCESS_FS_READ_DIR;
 	int i;
 
@@ -116,9 +114,8 @@ static void measure(const char *op, int depth, int layers, enum config config)
 	} else {
 		const double m = median(samples, REPS);
 
-		printf("access_check %s %d %d %s %.0f %.0f %.0f\n", op, depth,
-		       layers, config_names[config], m, samples[0],
-		       samples[REPS - 1]);
+		printf("access_check %s %d %d %s %.0f %.0f %.0f\n", op, depth, layers,
+		       config_names[config], m, samples[0], samples[REPS - 1]);
 	}
 	close(pipe_fds[0]);
 	waitpid(child, NULL, 0);

@@ -52,8 +52,7 @@ static void bench_commit(int n)
 	{
 		const double m = median(samples, REPS);
 
-		printf("commit %d %.0f %.0f %.0f\n", n, m, samples[0],
-		       samples[REPS - 1]);
+		printf("commit %d %.0f %.0f %.0f\n", n, m, samples[0], samples[REPS - 1]);
 	}
 	close(sup);
 }
@@ -152,10 +151,9 @@ static void bench_busy(void)
 	{
 		const double mi = median(idle, COUNT), mb = median(busy, COUNT);
 
-		printf("busy idle %.0f %.0f %.0f\n", mi, idle[0],
-		       idle[COUNT * 99 / 100]);
-		printf("busy committing %.0f %.0f %.0f %lu\n", mb, busy[0],
-		       busy[COUNT * 99 / 100], (unsigned long)commits);
+		printf("busy idle %.0f %.0f %.0f\n", mi, idle[0], idle[COUNT * 99 / 100]);
+		printf("busy committing %.0f %.0f %.0f %lu\n", mb, busy[0], busy[COUNT * 99 / 100],
+		       (unsigned long)commits);
 	}
 }
 

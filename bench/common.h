@@ -47,30 +47,26 @@ static inline int ll_create(__u64 fs, __u64 net, __u32 flags)
 	return syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), flags);
 }
 
-static inline int ll_path_rule(int ruleset, const char *path, __u64 access,
-			       __u32 flags)
+static inline int ll_path_rule(int ruleset, const char *path, __u64 access, __u32 flags)
 {
 	struct landlock_path_beneath_attr attr = {
 		.allowed_access = access,
 		.parent_fd = open(path, O_PATH | O_CLOEXEC),
 	};
-	int err = syscall(SYS_landlock_add_rule, ruleset,
-			  LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
+	int err = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
 
 	close(attr.parent_fd);
 	return err;
 }
 
-static inline int ll_port_rule(int ruleset, __u64 port, __u64 access,
-			       __u32 flags)
+static inline int ll_port_rule(int ruleset, __u64 port, __u64 access, __u32 flags)
 {
 	const struct landlock_net_port_attr attr = {
 		.allowed_access = access,
 		.port = port,
 	};
 
-	return syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_NET_PORT,
-		       &attr, flags);
+	return syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_NET_PORT, &attr, flags);
 }
 
 static inline int ll_enforce(int ruleset)

@@ -73,9 +73,8 @@ static void report(const char *way, int fd, pid_t child)
 	} else {
 		const double m = median(per_open, REPS);
 
-		printf("rtt %s %s %.0f %.0f %.0f\n", way,
-		       repeat ? "repeat" : "first", m, per_open[0],
-		       per_open[REPS - 1]);
+		printf("rtt %s %s %.0f %.0f %.0f\n", way, repeat ? "repeat" : "first", m,
+		       per_open[0], per_open[REPS - 1]);
 	}
 	waitpid(child, &status, 0);
 	fflush(stdout);
@@ -83,9 +82,9 @@ static void report(const char *way, int fd, pid_t child)
 
 static void landlock_rtt(void)
 {
-	const int sup = ll_create(LANDLOCK_ACCESS_FS_READ_FILE, 0,
-				  LANDLOCK_CREATE_RULESET_SUPERVISOR |
-					  LANDLOCK_CREATE_RULESET_NOTIFY);
+	const int sup =
+		ll_create(LANDLOCK_ACCESS_FS_READ_FILE, 0,
+			  LANDLOCK_CREATE_RULESET_SUPERVISOR | LANDLOCK_CREATE_RULESET_NOTIFY);
 	int pipe_fds[2];
 	pid_t child;
 
@@ -116,8 +115,8 @@ static void landlock_rtt(void)
 			.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE,
 			.parent_fd = event.object_fd,
 		};
-		syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH,
-			&rule, LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
+		syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH, &rule,
+			LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
 		close(event.object_fd);
 		response.cookie = event.cookie;
 		response.decision = LANDLOCK_SUPERVISOR_ALLOW;
@@ -155,8 +154,8 @@ static void seccomp_rtt(const bool sync)
 		close(sock[0]);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 			_exit(2);
-		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			     &prog);
 		if (fd < 0 || write(sock[1], &fd, sizeof(fd)) != sizeof(fd))
 			_exit(2);
 		/* The parent takes the listener through pidfd_getfd(). */

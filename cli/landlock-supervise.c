@@ -30,12 +30,12 @@
 
 /* Exit codes of the tool's own failures (otherwise: COMMAND's status). */
 enum {
-	EXIT_USAGE = 2,		/* bad option */
-	EXIT_POLICY = 3,	/* bad or missing policy, or missing path */
-	EXIT_KERNEL = 4,	/* the kernel lacks the feature */
-	EXIT_SETUP = 5,		/* supervisor setup failed */
-	EXIT_NOTFOUND = 127,	/* COMMAND not found */
-	EXIT_NOEXEC = 126,	/* COMMAND not executable */
+	EXIT_USAGE = 2,	     /* bad option */
+	EXIT_POLICY = 3,     /* bad or missing policy, or missing path */
+	EXIT_KERNEL = 4,     /* the kernel lacks the feature */
+	EXIT_SETUP = 5,	     /* supervisor setup failed */
+	EXIT_NOTFOUND = 127, /* COMMAND not found */
+	EXIT_NOEXEC = 126,   /* COMMAND not executable */
 };
 
 struct options {
@@ -54,21 +54,20 @@ struct state {
 	struct ll_supervisor sup;
 	struct ll_policy policy;	/* live policy (--policy) */
 	struct ll_policy learned;	/* permissive mode */
-	struct ll_policy denied_always;	/* --ask "never" answers */
+	struct ll_policy denied_always; /* --ask "never" answers */
 	char **created;			/* paths the run created */
 	size_t num_created;
 	struct ll_trace trace;
 	FILE *log;
 	FILE *tty;
 	int inotify_fd;
-	char trace_tmpdir[64];	/* the command's TMPDIR when tracing */
+	char trace_tmpdir[64]; /* the command's TMPDIR when tracing */
 	bool warned_ancestor;
 	pid_t child;
 	unsigned long events;
 };
 
-static void die(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
+static void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 static void die(int code, const char *fmt, ...)
 {
@@ -135,10 +134,18 @@ static void parse_options(int argc, char **argv, struct options *opt)
 
 	while ((c = getopt_long(argc, argv, "+p:b:h", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'p': push(&opt->policies, &opt->num_policies, optarg); break;
-		case 'b': push(&opt->bases, &opt->num_bases, optarg); break;
-		case 'w': opt->watch = true; break;
-		case 'a': opt->ask = true; break;
+		case 'p':
+			push(&opt->policies, &opt->num_policies, optarg);
+			break;
+		case 'b':
+			push(&opt->bases, &opt->num_bases, optarg);
+			break;
+		case 'w':
+			opt->watch = true;
+			break;
+		case 'a':
+			opt->ask = true;
+			break;
 		case 'P':
 			opt->permissive = true;
 			opt->permissive_out = optarg;
@@ -158,16 +165,25 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			else if (strcmp(optarg, "json"))
 				die(EXIT_USAGE, "--trace-format is json or make");
 			break;
-		case 'l': opt->log = optarg; break;
-		case 'i': opt->ignore_missing = true; break;
+		case 'l':
+			opt->log = optarg;
+			break;
+		case 'i':
+			opt->ignore_missing = true;
+			break;
 		case 's':
 			c = ll_apply_strategy_parse(optarg);
 			if (c < 0)
-				die(EXIT_USAGE, "--strategy is intersect, replace, clear, commit-ruleset or intersect-ruleset");
+				die(EXIT_USAGE,
+				    "--strategy is intersect, replace, clear, commit-ruleset or intersect-ruleset");
 			opt->strategy = c;
 			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(EXIT_USAGE);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (optind >= argc) {
@@ -181,8 +197,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	opt->command = argv + optind;
 }
 
-static int load_policies(const char **files, size_t count,
-			 struct ll_policy *out, char *err)
+static int load_policies(const char **files, size_t count, struct ll_policy *out, char *err)
 {
 	struct ll_policy policy = { 0 };
 	size_t i;
@@ -215,8 +230,8 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 	fclose(f);
 }
 
-static void log_event(struct state *st, const struct ll_event *ev,
-		      const char *decision, long wait_us)
+static void log_event(struct state *st, const struct ll_event *ev, const char *decision,
+		      long wait_us)
 {
 	struct json_object *line, *access;
 	char names[512], object[8192], comm[64], *save = NULL, *tok;
@@ -241,8 +256,9 @@ static void log_event(struct state *st, const struct ll_event *ev,
 	if (ev->net)
 		json_object_object_add(line, "port", json_object_new_int64(ev->port));
 	else
-		json_object_object_add(line, "object",
-				       json_object_new_string(ll_event_object(ev, object, sizeof(object))));
+		json_object_object_add(
+			line, "object",
+			json_object_new_string(ll_event_object(ev, object, sizeof(object))));
 	if (ev->dest_fd >= 0) {
 		snprintf(object, sizeof(object), "%s/%s", ev->dest_path, ev->dest_name);
 		json_object_object_add(line, "dest", json_object_new_string(object));
@@ -251,7 +267,8 @@ static void log_event(struct state *st, const struct ll_event *ev,
 	json_object_object_add(line, "layer", json_object_new_string("landlock-supervise"));
 	json_object_object_add(line, "decision", json_object_new_string(decision));
 	json_object_object_add(line, "wait_us", json_object_new_int64(wait_us));
-	fprintf(st->log, "%s\n", json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN |
+	fprintf(st->log, "%s\n",
+		json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN |
 							     JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(st->log);
 	json_object_put(line);
@@ -283,9 +300,9 @@ static void note_created(struct state *st, const char *dir, const char *name)
 }
 
 #define MAKE_RIGHTS                                                     \
-	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |       \
-	 LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |       \
-	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |     \
+	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |   \
+	 LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |   \
+	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK | \
 	 LANDLOCK_ACCESS_FS_MAKE_SYM)
 
 /*
@@ -376,8 +393,7 @@ static uint64_t rights_for(const struct ll_event *ev)
 	uint64_t access = ev->access;
 
 	if (!ev->net && (access & LANDLOCK_ACCESS_FS_MAKE_REG))
-		access |= LANDLOCK_ACCESS_FS_READ_FILE |
-			  LANDLOCK_ACCESS_FS_WRITE_FILE |
+		access |= LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
 			  LANDLOCK_ACCESS_FS_TRUNCATE;
 	return access;
 }
@@ -433,16 +449,22 @@ static int ask(struct state *st, const struct ll_event *ev)
 		"  [o] allow this object  [t] allow its directory tree\n"
 		"  [d] deny  [n] deny always  > ",
 		comm, ev->pid, ll_access_names(ev->access, ev->net, names, sizeof(names)),
-		ll_event_object(ev, object, sizeof(object)),
-		ev->dest_fd >= 0 ? " to " : "", ev->dest_fd >= 0 ? ev->dest_path : "");
+		ll_event_object(ev, object, sizeof(object)), ev->dest_fd >= 0 ? " to " : "",
+		ev->dest_fd >= 0 ? ev->dest_path : "");
 	fflush(st->tty);
 	if (!fgets(line, sizeof(line), st->tty))
 		return 'd';
 	switch (line[0]) {
-	case 'o': case 'y': return 'o';
-	case 't': case 'a': return 't';
-	case 'n': return 'n';
-	default: return 'd';
+	case 'o':
+	case 'y':
+		return 'o';
+	case 't':
+	case 'a':
+		return 't';
+	case 'n':
+		return 'n';
+	default:
+		return 'd';
 	}
 }
 
@@ -451,8 +473,7 @@ static long elapsed_us(const struct timespec *since)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - since->tv_sec) * 1000000L +
-	       (now.tv_nsec - since->tv_nsec) / 1000;
+	return (now.tv_sec - since->tv_sec) * 1000000L + (now.tv_nsec - since->tv_nsec) / 1000;
 }
 
 /*
@@ -469,8 +490,8 @@ static void warn_if_ancestor(struct state *st, const struct ll_event *ev)
 	if (st->warned_ancestor || !ev->name[0] || !getcwd(cwd, sizeof(cwd)))
 		return;
 	len = strlen(ev->object_path);
-	if (strncmp(cwd, ev->object_path, len) || (cwd[len] && cwd[len] != '/' &&
-						   strcmp(ev->object_path, "/")))
+	if (strncmp(cwd, ev->object_path, len) ||
+	    (cwd[len] && cwd[len] != '/' && strcmp(ev->object_path, "/")))
 		return;
 	st->warned_ancestor = true;
 	fprintf(stderr,
@@ -528,8 +549,7 @@ static void handle_events(struct state *st)
 	}
 	for (i = 0; i < count; i++) {
 		ll_event_answer(st->sup.fd, &events[i], allow[i]);
-		log_event(st, &events[i], allow[i] ? "allow" : "deny",
-			  elapsed_us(&received[i]));
+		log_event(st, &events[i], allow[i] ? "allow" : "deny", elapsed_us(&received[i]));
 		ll_event_release(&events[i]);
 	}
 }
@@ -548,8 +568,8 @@ static int watch_policies(struct state *st)
 
 		/* Watches directories: editors replace files. */
 		snprintf(dir, sizeof(dir), "%s", st->opt->policies[i]);
-		if (inotify_add_watch(fd, dirname(dir),
-				      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
+		if (inotify_add_watch(fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) <
+		    0) {
 			close(fd);
 			return -1;
 		}
@@ -565,16 +585,17 @@ static void reload(struct state *st, int watch_fd)
 	while (read(watch_fd, buf, sizeof(buf)) > 0)
 		;
 	if (load_policies(st->opt->policies, st->opt->num_policies, &policy, err)) {
-		fprintf(stderr, "landlock-supervise: reload failed, previous policy kept: %s\n", err);
+		fprintf(stderr, "landlock-supervise: reload failed, previous policy kept: %s\n",
+			err);
 		return;
 	}
-	if (policy.handled_fs & ~st->sup.handled_fs ||
-	    policy.handled_net & ~st->sup.handled_net)
-		fprintf(stderr, "landlock-supervise: reload: handled rights cannot change in a running layer; extra ones ignored\n");
+	if (policy.handled_fs & ~st->sup.handled_fs || policy.handled_net & ~st->sup.handled_net)
+		fprintf(stderr,
+			"landlock-supervise: reload: handled rights cannot change in a running layer; extra ones ignored\n");
 	if (ll_supervisor_apply_with(&st->sup, &policy, st->opt->strategy,
-				     st->opt->ignore_missing ? LL_IGNORE_MISSING : 0,
-				     warn)) {
-		fprintf(stderr, "landlock-supervise: reload failed, previous policy kept: %s\n", warn);
+				     st->opt->ignore_missing ? LL_IGNORE_MISSING : 0, warn)) {
+		fprintf(stderr, "landlock-supervise: reload failed, previous policy kept: %s\n",
+			warn);
 		ll_policy_free(&policy);
 		return;
 	}
@@ -643,16 +664,20 @@ static void write_outputs(struct state *st)
 		if (st->opt->fold)
 			fold_policy(&st->learned, st->opt->fold);
 		if (ll_policy_write(&st->learned, out))
-			fprintf(stderr, "landlock-supervise: cannot write %s: %s\n", out, strerror(errno));
+			fprintf(stderr, "landlock-supervise: cannot write %s: %s\n", out,
+				strerror(errno));
 		else
 			fprintf(stderr, "landlock-supervise: %lu events; policy written to %s\n",
 				st->events, out);
 	}
 	if (st->opt->trace) {
-		const char *out = st->opt->trace_out ?: (st->opt->trace_make ? "landlock-trace.d" : "landlock-trace.json");
+		const char *out = st->opt->trace_out
+					  ?: (st->opt->trace_make ? "landlock-trace.d"
+								  : "landlock-trace.json");
 
 		if (ll_trace_write(&st->trace, out, st->opt->trace_make))
-			fprintf(stderr, "landlock-supervise: cannot write %s: %s\n", out, strerror(errno));
+			fprintf(stderr, "landlock-supervise: cannot write %s: %s\n", out,
+				strerror(errno));
 		else
 			fprintf(stderr, "landlock-supervise: %lu events; trace written to %s\n",
 				st->events, out);
@@ -687,8 +712,8 @@ int main(int argc, char **argv)
 		handled_fs = ll_fs_rights(6);
 	if (ll_supervisor_init(&st.sup, handled_fs, handled_net, scoped, notify))
 		die(EXIT_SETUP, "cannot create the supervisor: %s", strerror(errno));
-	if (ll_supervisor_apply(&st.sup, &st.policy,
-				opt.ignore_missing ? LL_IGNORE_MISSING : 0, err))
+	if (ll_supervisor_apply(&st.sup, &st.policy, opt.ignore_missing ? LL_IGNORE_MISSING : 0,
+				err))
 		die(EXIT_POLICY, "%s", err);
 	if (err[0])
 		fprintf(stderr, "landlock-supervise: %s\n", err);
@@ -708,7 +733,8 @@ int main(int argc, char **argv)
 	if (opt.ask) {
 		st.tty = fopen("/dev/tty", "r+e");
 		if (!st.tty)
-			fprintf(stderr, "landlock-supervise: no terminal: every denial is denied\n");
+			fprintf(stderr,
+				"landlock-supervise: no terminal: every denial is denied\n");
 	}
 	if (opt.trace) {
 		const char *tmp = getenv("TMPDIR");
@@ -720,8 +746,8 @@ int main(int argc, char **argv)
 		 * would cover a project under /tmp: its own TMPDIR cannot be an
 		 * ancestor of anything else.
 		 */
-		snprintf(st.trace_tmpdir, sizeof(st.trace_tmpdir),
-			 "%s/landlock-trace.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+		snprintf(st.trace_tmpdir, sizeof(st.trace_tmpdir), "%s/landlock-trace.XXXXXX",
+			 tmp && tmp[0] ? tmp : "/tmp");
 		if (strlen(st.trace_tmpdir) >= sizeof(st.trace_tmpdir) - 1 ||
 		    !mkdtemp(st.trace_tmpdir))
 			st.trace_tmpdir[0] = '\0';

@@ -61,16 +61,15 @@ static void watch(struct ll_trace *trace, int inotify_fd, const char *dir)
 	if (inotify_fd < 0)
 		return;
 	wd = inotify_add_watch(inotify_fd, dir,
-			       IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-				       IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE |
-				       IN_ACCESS | IN_OPEN | IN_ONLYDIR);
+			       IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY |
+				       IN_CLOSE_WRITE | IN_ACCESS | IN_OPEN | IN_ONLYDIR);
 	if (wd < 0)
 		return;
 	for (i = 0; i < trace->num_watches; i++)
 		if (trace->watches[i].wd == wd)
 			return;
-	trace->watches = realloc(trace->watches,
-				 (trace->num_watches + 1) * sizeof(*trace->watches));
+	trace->watches =
+		realloc(trace->watches, (trace->num_watches + 1) * sizeof(*trace->watches));
 	if (!trace->watches)
 		return;
 	trace->watches[trace->num_watches].wd = wd;
@@ -78,15 +77,13 @@ static void watch(struct ll_trace *trace, int inotify_fd, const char *dir)
 }
 
 #define CREATE_RIGHTS                                                   \
-	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |       \
-	 LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |       \
-	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |     \
+	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |   \
+	 LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |   \
+	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK | \
 	 LANDLOCK_ACCESS_FS_MAKE_SYM)
-#define REMOVE_RIGHTS \
-	(LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE)
+#define REMOVE_RIGHTS (LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE)
 
-void ll_trace_event(struct ll_trace *trace, const struct ll_event *ev,
-		    int inotify_fd)
+void ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotify_fd)
 {
 	char path[8192], dest[8192];
 
@@ -202,9 +199,9 @@ static int write_make(const struct ll_trace *trace, FILE *f)
 	}
 	fputs(":", f);
 	for (i = 0; i < trace->read.count + trace->execute.count; i++) {
-		const char *dep = i < trace->read.count ?
-					  trace->read.items[i] :
-					  trace->execute.items[i - trace->read.count];
+		const char *dep = i < trace->read.count
+					  ? trace->read.items[i]
+					  : trace->execute.items[i - trace->read.count];
 
 		if (contains(&targets, dep) || !exists(dep))
 			continue;
@@ -254,15 +251,13 @@ int ll_trace_write(const struct ll_trace *trace, const char *file, bool make)
 		const char *from = trace->rename.items[i];
 		const char *to = strchr(from, '\n');
 
-		json_object_object_add(pair, "from",
-				       json_object_new_string_len(from, to - from));
+		json_object_object_add(pair, "from", json_object_new_string_len(from, to - from));
 		json_object_object_add(pair, "to", json_object_new_string(to + 1));
 		json_object_array_add(renames, pair);
 	}
 	json_object_object_add(root, "rename", renames);
 	ret = json_object_to_file_ext(file, root,
-				      JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
+				      JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	json_object_put(root);
 	return ret ? -1 : 0;
 }

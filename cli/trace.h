@@ -17,14 +17,13 @@ struct ll_trace {
 	struct {
 		int wd;
 		char *dir;
-	} *watches;
+	} * watches;
 	size_t num_watches;
 };
 
 void ll_trace_init(struct ll_trace *trace);
 /* Records an event (granted by the caller) and watches granted directories. */
-void ll_trace_event(struct ll_trace *trace, const struct ll_event *ev,
-		    int inotify_fd);
+void ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotify_fd);
 /* Records what inotify saw in the watched directories. */
 void ll_trace_inotify(struct ll_trace *trace, int inotify_fd);
 int ll_trace_write(const struct ll_trace *trace, const char *file, bool make);

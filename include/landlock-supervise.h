@@ -31,14 +31,12 @@ int ll_abi_version(void);
 const char *ll_missing_feature(bool need_notify);
 
 /* Creates a supervisor ruleset (close-on-exec); -1 with errno on error. */
-int ll_supervisor_create(uint64_t handled_fs, uint64_t handled_net,
-			 uint64_t scoped, bool notify);
+int ll_supervisor_create(uint64_t handled_fs, uint64_t handled_net, uint64_t scoped, bool notify);
 /* A new supervisee ruleset of @supervisor_fd, or -1 with errno. */
 int ll_supervisee_get(int supervisor_fd);
 /* Adds (or with LANDLOCK_ADD_RULE_INTERSECT narrows) a rule; 0 or -1. */
 int ll_rule_fd(int ruleset_fd, int parent_fd, uint64_t access, uint32_t flags);
-int ll_rule_port(int ruleset_fd, uint64_t port, uint64_t access,
-		 uint32_t flags);
+int ll_rule_port(int ruleset_fd, uint64_t port, uint64_t access, uint32_t flags);
 /* Makes the staged rules of @supervisor_fd take effect; 0 or -1. */
 int ll_commit(int supervisor_fd);
 /* Sets no_new_privs and enforces @ruleset_fd on the calling thread. */
@@ -82,14 +80,11 @@ struct ll_policy {
  * "FILE: JSON.PATH: message" into @err.
  */
 int ll_policy_load(struct ll_policy *policy, const char *file, char *err);
-int ll_policy_load_string(struct ll_policy *policy, const char *name,
-			  const char *json, char *err);
+int ll_policy_load_string(struct ll_policy *policy, const char *name, const char *json, char *err);
 void ll_policy_free(struct ll_policy *policy);
 /* Adds @access to the rule of @path (creating it). */
-int ll_policy_add_path(struct ll_policy *policy, const char *path,
-		       uint64_t access);
-int ll_policy_add_port(struct ll_policy *policy, uint64_t port,
-		       uint64_t access);
+int ll_policy_add_path(struct ll_policy *policy, const char *path, uint64_t access);
+int ll_policy_add_port(struct ll_policy *policy, uint64_t port, uint64_t access);
 /* Writes @policy as landlockconfig JSON; 0 or -1 with errno. */
 int ll_policy_write(const struct ll_policy *policy, const char *file);
 
@@ -104,18 +99,18 @@ int ll_policy_difference(struct ll_policy *dst, const struct ll_policy *src);
 
 /* An object with supervisor rules, kept open to narrow it later. */
 struct ll_object {
-	int fd;		/* O_PATH, or -1 for a port */
+	int fd; /* O_PATH, or -1 for a port */
 	dev_t dev;
 	ino_t ino;
 	uint64_t port;
-	uint64_t access;	/* rights committed */
+	uint64_t access; /* rights committed */
 	bool is_dir;
 };
 
 struct ll_supervisor {
 	int fd;
 	uint64_t handled_fs, handled_net;
-	struct ll_object *objects;	/* committed rules we put there */
+	struct ll_object *objects; /* committed rules we put there */
 	size_t num_objects;
 	unsigned long commits;
 };
@@ -127,10 +122,10 @@ struct ll_supervisor {
  * policy's (the alternatives of the kernel thread; docs/alternatives.md):
  */
 enum ll_apply_strategy {
-	LL_APPLY_INTERSECT,	  /* narrow what goes, add the rest (default) */
-	LL_APPLY_REPLACE,	  /* set the rights of what changed */
-	LL_APPLY_CLEAR,		  /* clear all staged rules, re-add the policy */
-	LL_APPLY_COMMIT_RULESET,  /* build a ruleset, commit it (ALT #1) */
+	LL_APPLY_INTERSECT,	    /* narrow what goes, add the rest (default) */
+	LL_APPLY_REPLACE,	    /* set the rights of what changed */
+	LL_APPLY_CLEAR,		    /* clear all staged rules, re-add the policy */
+	LL_APPLY_COMMIT_RULESET,    /* build a ruleset, commit it (ALT #1) */
 	LL_APPLY_INTERSECT_RULESET, /* narrow to a ruleset, add (ALT #2) */
 };
 
@@ -138,8 +133,8 @@ enum ll_apply_strategy {
  * "intersect-ruleset"; -1 if unknown. */
 int ll_apply_strategy_parse(const char *name);
 
-int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs,
-		       uint64_t handled_net, uint64_t scoped, bool notify);
+int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs, uint64_t handled_net,
+		       uint64_t scoped, bool notify);
 void ll_supervisor_release(struct ll_supervisor *sup);
 
 /*
@@ -150,24 +145,20 @@ void ll_supervisor_release(struct ll_supervisor *sup);
  * paths are an error, or skipped with LL_IGNORE_MISSING (then listed in
  * @err, if not NULL, as a warning).
  */
-int ll_supervisor_apply(struct ll_supervisor *sup,
-			const struct ll_policy *policy, unsigned int flags,
-			char *err);
+int ll_supervisor_apply(struct ll_supervisor *sup, const struct ll_policy *policy,
+			unsigned int flags, char *err);
 /* The same, with another strategy; same guarantees. */
-int ll_supervisor_apply_with(struct ll_supervisor *sup,
-			     const struct ll_policy *policy,
-			     enum ll_apply_strategy strategy, unsigned int flags,
-			     char *err);
+int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *policy,
+			     enum ll_apply_strategy strategy, unsigned int flags, char *err);
 
 /* Stages @access on the object of @fd (kept, dup'ed); commit with ll_commit. */
 int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access);
-int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port,
-			     uint64_t access);
+int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t access);
 int ll_supervisor_commit(struct ll_supervisor *sup);
 
 /* Adds the supervisee (base) rules of @policy to @supervisee_fd. */
-int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy,
-			     unsigned int flags, char *err);
+int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, unsigned int flags,
+			     char *err);
 
 /* --- Events --------------------------------------------------------------- */
 
@@ -176,23 +167,21 @@ struct ll_event {
 	uint64_t access;
 	bool net;
 	pid_t pid, tid;
-	int object_fd, dest_fd;	/* O_PATH or -1; owned by the event */
+	int object_fd, dest_fd; /* O_PATH or -1; owned by the event */
 	uint64_t port;
 	char name[256], dest_name[256];
-	char object_path[4096];	/* for display, never for decisions */
+	char object_path[4096]; /* for display, never for decisions */
 	char dest_path[4096];
 	bool object_is_dir;
 };
 
 /* Receives one event: 1, 0 if none is ready (non-blocking fd), -1. */
 int ll_event_recv(int supervisor_fd, struct ll_event *event);
-int ll_event_answer(int supervisor_fd, const struct ll_event *event,
-		    bool allow);
+int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow);
 void ll_event_release(struct ll_event *event);
 
 /* "/dir/name" or "/path" of the event's object, for display. */
-const char *ll_event_object(const struct ll_event *event, char *buf,
-			    size_t len);
+const char *ll_event_object(const struct ll_event *event, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -49,8 +49,8 @@ int ll_event_recv(int supervisor_fd, struct ll_event *event)
 	event->dest_name[sizeof(event->dest_name) - 1] = '\0';
 	fd_path(event->object_fd, event->object_path, sizeof(event->object_path));
 	fd_path(event->dest_fd, event->dest_path, sizeof(event->dest_path));
-	event->object_is_dir = event->object_fd >= 0 &&
-			       !fstat(event->object_fd, &st) && S_ISDIR(st.st_mode);
+	event->object_is_dir =
+		event->object_fd >= 0 && !fstat(event->object_fd, &st) && S_ISDIR(st.st_mode);
 	return 1;
 }
 
@@ -58,8 +58,7 @@ int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow)
 {
 	const struct landlock_supervisor_response response = {
 		.cookie = event->cookie,
-		.decision = allow ? LANDLOCK_SUPERVISOR_ALLOW :
-				    LANDLOCK_SUPERVISOR_DENY,
+		.decision = allow ? LANDLOCK_SUPERVISOR_ALLOW : LANDLOCK_SUPERVISOR_DENY,
 	};
 
 	return ioctl(supervisor_fd, LANDLOCK_IOCTL_SEND_RESPONSE, &response);
@@ -80,9 +79,8 @@ const char *ll_event_object(const struct ll_event *event, char *buf, size_t len)
 	if (event->net)
 		snprintf(buf, len, "tcp port %llu", (unsigned long long)event->port);
 	else if (event->name[0])
-		snprintf(buf, len, "%s/%s", strcmp(event->object_path, "/") ?
-						    event->object_path : "",
-			 event->name);
+		snprintf(buf, len, "%s/%s",
+			 strcmp(event->object_path, "/") ? event->object_path : "", event->name);
 	else
 		snprintf(buf, len, "%s", event->object_path);
 	return buf;

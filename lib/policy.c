@@ -27,8 +27,7 @@ struct parser {
 };
 
 /* Finds where @needle first appears in the text, as "LINE:COLUMN". */
-static void locate(const struct parser *p, const char *needle, char *buf,
-		   size_t len)
+static void locate(const struct parser *p, const char *needle, char *buf, size_t len)
 {
 	const char *at = needle ? strstr(p->text, needle) : NULL;
 	int line = 1, col = 1;
@@ -49,8 +48,7 @@ static void locate(const struct parser *p, const char *needle, char *buf,
 }
 
 /* Error at JSON path @where, located at the first appearance of @needle. */
-static int fail(const struct parser *p, const char *needle, const char *where,
-		const char *fmt, ...)
+static int fail(const struct parser *p, const char *needle, const char *where, const char *fmt, ...)
 {
 	char pos[32], msg[256];
 	va_list ap;
@@ -78,15 +76,14 @@ static uint64_t group_rights(const char *name, bool net, int abi)
 }
 
 /* Parses an array of access names (fs, net, or scopes) at @where. */
-static int parse_access(const struct parser *p, struct json_object *array,
-			const char *where, int kind, uint64_t *out)
+static int parse_access(const struct parser *p, struct json_object *array, const char *where,
+			int kind, uint64_t *out)
 {
 	static const char *const scopes[] = { "abstract_unix_socket", "signal" };
 	size_t i, n;
 
 	*out = 0;
-	if (!json_object_is_type(array, json_type_array) ||
-	    !(n = json_object_array_length(array)))
+	if (!json_object_is_type(array, json_type_array) || !(n = json_object_array_length(array)))
 		return fail(p, where, where, "expected a non-empty array of access rights");
 	for (i = 0; i < n; i++) {
 		struct json_object *item = json_object_array_get_idx(array, i);
@@ -98,8 +95,8 @@ static int parse_access(const struct parser *p, struct json_object *array,
 		snprintf(quoted, sizeof(quoted), "\"%s\"", name ? name : "");
 		if (!json_object_is_type(item, json_type_string))
 			return fail(p, where, where, "item %zu is not a string", i);
-		group = kind == 2 ? (!strcmp(name, "abi.all") ? ll_scopes(p->abi) : 0) :
-				    group_rights(name, kind == 1, p->abi);
+		group = kind == 2 ? (!strcmp(name, "abi.all") ? ll_scopes(p->abi) : 0)
+				  : group_rights(name, kind == 1, p->abi);
 		if (group) {
 			*out |= group;
 			continue;
@@ -142,13 +139,11 @@ static int expand(const struct parser *p, const char *s, const char *where,
 		return fail(p, s, where, "unknown variable \"%s\"", name);
 	n = json_object_array_length(literal);
 	for (i = 0; i < n; i++) {
-		const char *value =
-			json_object_get_string(json_object_array_get_idx(literal, i));
+		const char *value = json_object_get_string(json_object_array_get_idx(literal, i));
 		char *expanded;
 		int err;
 
-		if (asprintf(&expanded, "%.*s%s%s", (int)(start - s), s, value,
-			     end + 1) < 0)
+		if (asprintf(&expanded, "%.*s%s%s", (int)(start - s), s, value, end + 1) < 0)
 			return fail(p, NULL, where, "out of memory");
 		err = expand(p, expanded, where, policy, access);
 		free(expanded);
@@ -158,12 +153,12 @@ static int expand(const struct parser *p, const char *s, const char *where,
 	return 0;
 }
 
-static int check_keys(const struct parser *p, struct json_object *obj,
-		      const char *where, const char *const *keys)
+static int check_keys(const struct parser *p, struct json_object *obj, const char *where,
+		      const char *const *keys)
 {
 	if (!json_object_is_type(obj, json_type_object))
 		return fail(p, NULL, where, "expected an object");
-	json_object_object_foreach(obj, key, value) {
+	json_object_object_foreach (obj, key, value) {
 		const char *const *k;
 		bool known = false;
 		char quoted[128];
@@ -179,13 +174,11 @@ static int check_keys(const struct parser *p, struct json_object *obj,
 	return 0;
 }
 
-static int parse_root(struct parser *p, struct json_object *root,
-		      struct ll_policy *policy)
+static int parse_root(struct parser *p, struct json_object *root, struct ll_policy *policy)
 {
-	static const char *const root_keys[] = { "abi", "variable", "ruleset",
-						 "pathBeneath", "netPort", NULL };
-	static const char *const ruleset_keys[] = { "handledAccessFs",
-						    "handledAccessNet", "scoped",
+	static const char *const root_keys[] = { "abi",		"variable", "ruleset",
+						 "pathBeneath", "netPort",  NULL };
+	static const char *const ruleset_keys[] = { "handledAccessFs", "handledAccessNet", "scoped",
 						    NULL };
 	static const char *const path_keys[] = { "allowedAccess", "parent", NULL };
 	static const char *const port_keys[] = { "allowedAccess", "port", NULL };
@@ -208,8 +201,8 @@ static int parse_root(struct parser *p, struct json_object *root,
 
 	/* Every section is an array. */
 	{
-		static const char *const arrays[] = { "variable", "ruleset",
-						      "pathBeneath", "netPort" };
+		static const char *const arrays[] = { "variable", "ruleset", "pathBeneath",
+						      "netPort" };
 		size_t k;
 
 		for (k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
@@ -240,10 +233,8 @@ static int parse_root(struct parser *p, struct json_object *root,
 			for (j = 0; j < json_object_array_length(literal); j++)
 				if (!json_object_is_type(json_object_array_get_idx(literal, j),
 							 json_type_string))
-					return fail(p, "\"literal\"", where,
-						    "expected strings");
-			json_object_object_add(p->variables,
-					       json_object_get_string(name),
+					return fail(p, "\"literal\"", where, "expected strings");
+			json_object_object_add(p->variables, json_object_get_string(name),
 					       json_object_get(item));
 		}
 	}
@@ -259,15 +250,13 @@ static int parse_root(struct parser *p, struct json_object *root,
 			if (check_keys(p, item, where, ruleset_keys))
 				return -1;
 			if (json_object_object_get_ex(item, "handledAccessFs", &v)) {
-				snprintf(where, sizeof(where),
-					 "ruleset[%zu].handledAccessFs", i);
+				snprintf(where, sizeof(where), "ruleset[%zu].handledAccessFs", i);
 				if (parse_access(p, v, where, 0, &access))
 					return -1;
 				policy->handled_fs |= access;
 			}
 			if (json_object_object_get_ex(item, "handledAccessNet", &v)) {
-				snprintf(where, sizeof(where),
-					 "ruleset[%zu].handledAccessNet", i);
+				snprintf(where, sizeof(where), "ruleset[%zu].handledAccessNet", i);
 				if (parse_access(p, v, where, 1, &access))
 					return -1;
 				policy->handled_net |= access;
@@ -302,16 +291,14 @@ static int parse_root(struct parser *p, struct json_object *root,
 			if (!has_ruleset)
 				policy->handled_fs |= ll_fs_rights(p->abi);
 			for (j = 0; j < json_object_array_length(parents); j++) {
-				struct json_object *parent =
-					json_object_array_get_idx(parents, j);
+				struct json_object *parent = json_object_array_get_idx(parents, j);
 
-				snprintf(where, sizeof(where),
-					 "pathBeneath[%zu].parent[%zu]", i, j);
+				snprintf(where, sizeof(where), "pathBeneath[%zu].parent[%zu]", i,
+					 j);
 				if (!json_object_is_type(parent, json_type_string))
-					return fail(p, "\"parent\"", where,
-						    "expected a string");
-				if (expand(p, json_object_get_string(parent), where,
-					   policy, access))
+					return fail(p, "\"parent\"", where, "expected a string");
+				if (expand(p, json_object_get_string(parent), where, policy,
+					   access))
 					return -1;
 			}
 		}
@@ -342,8 +329,8 @@ static int parse_root(struct parser *p, struct json_object *root,
 				const int64_t value = json_object_get_int64(port);
 
 				snprintf(where, sizeof(where), "netPort[%zu].port[%zu]", i, j);
-				if (!json_object_is_type(port, json_type_int) ||
-				    value < 0 || value > 65535)
+				if (!json_object_is_type(port, json_type_int) || value < 0 ||
+				    value > 65535)
 					return fail(p, "\"port\"", where,
 						    "expected a port number (0 to 65535)");
 				if (ll_policy_add_port(policy, value, access))
@@ -354,8 +341,7 @@ static int parse_root(struct parser *p, struct json_object *root,
 	return 0;
 }
 
-int ll_policy_load_string(struct ll_policy *policy, const char *name,
-			  const char *json, char *err)
+int ll_policy_load_string(struct ll_policy *policy, const char *name, const char *json, char *err)
 {
 	struct parser p = { .name = name, .text = json, .err = err };
 	struct json_tokener *tok = json_tokener_new();
@@ -410,8 +396,7 @@ int ll_policy_load(struct ll_policy *policy, const char *file, char *err)
 		return -1;
 	}
 	if (getdelim(&text, &size, '\0', f) < 0 && !text) {
-		snprintf(err, LL_ERR_LEN, "%s: cannot read: %s", file,
-			 strerror(errno));
+		snprintf(err, LL_ERR_LEN, "%s: cannot read: %s", file, strerror(errno));
 		fclose(f);
 		return -1;
 	}
@@ -437,8 +422,7 @@ void ll_policy_free(struct ll_policy *policy)
 	memset(policy, 0, sizeof(*policy));
 }
 
-int ll_policy_add_path(struct ll_policy *policy, const char *path,
-		       uint64_t access)
+int ll_policy_add_path(struct ll_policy *policy, const char *path, uint64_t access)
 {
 	struct ll_path_rule *grown;
 	size_t i;
@@ -490,12 +474,10 @@ int ll_policy_union(struct ll_policy *dst, const struct ll_policy *src)
 	if (src->abi > dst->abi)
 		dst->abi = src->abi;
 	for (i = 0; i < src->num_paths; i++)
-		if (ll_policy_add_path(dst, src->paths[i].path,
-				       src->paths[i].access))
+		if (ll_policy_add_path(dst, src->paths[i].path, src->paths[i].access))
 			return -1;
 	for (i = 0; i < src->num_ports; i++)
-		if (ll_policy_add_port(dst, src->ports[i].port,
-				       src->ports[i].access))
+		if (ll_policy_add_port(dst, src->ports[i].port, src->ports[i].access))
 			return -1;
 	return 0;
 }
@@ -521,8 +503,7 @@ static uint64_t src_port_access(const struct ll_policy *src, uint64_t port)
 }
 
 /* Keeps per object (path string or port) the rights @keep() returns. */
-static void filter(struct ll_policy *dst, const struct ll_policy *src,
-		   bool intersect)
+static void filter(struct ll_policy *dst, const struct ll_policy *src, bool intersect)
 {
 	size_t i, kept = 0;
 
@@ -568,8 +549,7 @@ static struct json_object *access_array(uint64_t access, bool net)
 	char names[512], *save = NULL, *tok;
 
 	ll_access_names(access, net, names, sizeof(names));
-	for (tok = strtok_r(names, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save))
+	for (tok = strtok_r(names, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		json_object_array_add(arr, json_object_new_string(tok));
 	return arr;
 }
@@ -633,10 +613,9 @@ int ll_policy_write(const struct ll_policy *policy, const char *file)
 	else
 		json_object_put(ports);
 	ret = done ? json_object_to_file_ext(file, root,
-					     JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_SPACED |
-						     JSON_C_TO_STRING_NOSLASHESCAPE) :
-		     -1;
+					     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						     JSON_C_TO_STRING_NOSLASHESCAPE)
+		   : -1;
 	if (ret)
 		errno = errno ?: EIO;
 	free(done);

@@ -18,8 +18,8 @@
 
 #include "landlock-supervise.h"
 
-int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs,
-		       uint64_t handled_net, uint64_t scoped, bool notify)
+int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs, uint64_t handled_net,
+		       uint64_t scoped, bool notify)
 {
 	memset(sup, 0, sizeof(*sup));
 	sup->handled_fs = handled_fs;
@@ -68,8 +68,7 @@ static struct ll_object *find_object(struct ll_object *objects, size_t count,
 }
 
 /* Adds @obj (taking its fd) to the set, or merges its rights. */
-static int add_object(struct ll_object **objects, size_t *count,
-		      struct ll_object obj)
+static int add_object(struct ll_object **objects, size_t *count, struct ll_object obj)
 {
 	struct ll_object *found = find_object(*objects, *count, &obj), *grown;
 
@@ -91,8 +90,8 @@ static int add_object(struct ll_object **objects, size_t *count,
 }
 
 /* Opens @path as an object with the rights it may get in this layer. */
-static int open_object(const struct ll_supervisor *sup, const char *path,
-		       uint64_t access, struct ll_object *obj)
+static int open_object(const struct ll_supervisor *sup, const char *path, uint64_t access,
+		       struct ll_object *obj)
 {
 	struct stat st;
 
@@ -113,8 +112,8 @@ static int open_object(const struct ll_supervisor *sup, const char *path,
 	return 0;
 }
 
-static int stage(const struct ll_supervisor *sup, const struct ll_object *obj,
-		 uint64_t access, uint32_t flags)
+static int stage(const struct ll_supervisor *sup, const struct ll_object *obj, uint64_t access,
+		 uint32_t flags)
 {
 	if (obj->fd >= 0)
 		return ll_rule_fd(sup->fd, obj->fd, access, flags);
@@ -122,8 +121,8 @@ static int stage(const struct ll_supervisor *sup, const struct ll_object *obj,
 }
 
 /* Brings the staged rules back to the committed ones after a failure. */
-static void restage_committed(const struct ll_supervisor *sup,
-			      const struct ll_object *desired, size_t count)
+static void restage_committed(const struct ll_supervisor *sup, const struct ll_object *desired,
+			      size_t count)
 {
 	size_t i;
 
@@ -140,8 +139,8 @@ static void restage_committed(const struct ll_supervisor *sup,
 
 int ll_apply_strategy_parse(const char *name)
 {
-	static const char *const names[] = { "intersect", "replace", "clear",
-					     "commit-ruleset", "intersect-ruleset" };
+	static const char *const names[] = { "intersect", "replace", "clear", "commit-ruleset",
+					     "intersect-ruleset" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -151,23 +150,21 @@ int ll_apply_strategy_parse(const char *name)
 }
 
 /* A ruleset with @count objects of @objects (those with @only, if set). */
-static int build_ruleset(const struct ll_supervisor *sup,
-			 const struct ll_object *objects, size_t count,
-			 const struct ll_object *only, size_t only_count)
+static int build_ruleset(const struct ll_supervisor *sup, const struct ll_object *objects,
+			 size_t count, const struct ll_object *only, size_t only_count)
 {
 	const struct landlock_ruleset_attr attr = {
 		.handled_access_fs = sup->handled_fs,
 		.handled_access_net = sup->handled_net,
 	};
-	const struct ll_supervisor view = { .fd = syscall(SYS_landlock_create_ruleset,
-							  &attr, sizeof(attr), 0) };
+	const struct ll_supervisor view = { .fd = syscall(SYS_landlock_create_ruleset, &attr,
+							  sizeof(attr), 0) };
 	size_t i;
 
 	if (view.fd < 0)
 		return -1;
 	for (i = 0; i < count; i++) {
-		if (only && !find_object((struct ll_object *)only, only_count,
-					 &objects[i]))
+		if (only && !find_object((struct ll_object *)only, only_count, &objects[i]))
 			continue;
 		if (stage(&view, &objects[i], objects[i].access, 0)) {
 			const int saved = errno;
@@ -181,8 +178,8 @@ static int build_ruleset(const struct ll_supervisor *sup,
 }
 
 /* Stages @desired with @strategy; returns 0, or -1 with staged rules to undo. */
-static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired,
-			size_t count, enum ll_apply_strategy strategy)
+static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired, size_t count,
+			enum ll_apply_strategy strategy)
 {
 	struct landlock_ruleset_operand operand;
 	size_t i;
@@ -197,8 +194,7 @@ static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired,
 			const uint64_t keep = want ? want->access : 0;
 
 			if ((sup->objects[i].access & ~keep) &&
-			    stage(sup, &sup->objects[i], keep,
-				  LANDLOCK_ADD_RULE_INTERSECT))
+			    stage(sup, &sup->objects[i], keep, LANDLOCK_ADD_RULE_INTERSECT))
 				return -1;
 		}
 		/* ...and adds the rest. */
@@ -212,12 +208,11 @@ static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired,
 			    stage(sup, &sup->objects[i], 0, LANDLOCK_ADD_RULE_REPLACE))
 				return -1;
 		for (i = 0; i < count; i++) {
-			const struct ll_object *had = find_object(
-				sup->objects, sup->num_objects, &desired[i]);
+			const struct ll_object *had =
+				find_object(sup->objects, sup->num_objects, &desired[i]);
 
 			if ((!had || had->access != desired[i].access) &&
-			    stage(sup, &desired[i], desired[i].access,
-				  LANDLOCK_ADD_RULE_REPLACE))
+			    stage(sup, &desired[i], desired[i].access, LANDLOCK_ADD_RULE_REPLACE))
 				return -1;
 		}
 		return 0;
@@ -230,12 +225,12 @@ static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired,
 		return 0;
 	case LL_APPLY_INTERSECT_RULESET:
 		/* What stays narrows the staged rules; then all is added. */
-		operand.operand = build_ruleset(sup, desired, count, sup->objects,
-						sup->num_objects);
+		operand.operand =
+			build_ruleset(sup, desired, count, sup->objects, sup->num_objects);
 		if (operand.operand < 0)
 			return -1;
-		err = syscall(SYS_landlock_add_rule, sup->fd,
-			      LANDLOCK_RULE_INTERSECT_RULESET, &operand, 0);
+		err = syscall(SYS_landlock_add_rule, sup->fd, LANDLOCK_RULE_INTERSECT_RULESET,
+			      &operand, 0);
 		close(operand.operand);
 		if (err)
 			return -1;
@@ -249,18 +244,14 @@ static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired,
 	}
 }
 
-int ll_supervisor_apply(struct ll_supervisor *sup,
-			const struct ll_policy *policy, unsigned int flags,
-			char *err)
+int ll_supervisor_apply(struct ll_supervisor *sup, const struct ll_policy *policy,
+			unsigned int flags, char *err)
 {
-	return ll_supervisor_apply_with(sup, policy, LL_APPLY_INTERSECT, flags,
-					err);
+	return ll_supervisor_apply_with(sup, policy, LL_APPLY_INTERSECT, flags, err);
 }
 
-int ll_supervisor_apply_with(struct ll_supervisor *sup,
-			     const struct ll_policy *policy,
-			     enum ll_apply_strategy strategy, unsigned int flags,
-			     char *err)
+int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *policy,
+			     enum ll_apply_strategy strategy, unsigned int flags, char *err)
 {
 	struct ll_object *desired = NULL, obj;
 	size_t count = 0, i, used = 0;
@@ -276,13 +267,12 @@ int ll_supervisor_apply_with(struct ll_supervisor *sup,
 				if (err)
 					used += snprintf(err + used,
 							 used < LL_ERR_LEN ? LL_ERR_LEN - used : 0,
-							 "%smissing %s (ignored)",
-							 used ? "; " : "", rule->path);
+							 "%smissing %s (ignored)", used ? "; " : "",
+							 rule->path);
 				continue;
 			}
 			if (err)
-				snprintf(err, LL_ERR_LEN, "%s: %s", rule->path,
-					 strerror(errno));
+				snprintf(err, LL_ERR_LEN, "%s: %s", rule->path, strerror(errno));
 			goto fail;
 		}
 		if (!obj.access) {
@@ -295,8 +285,7 @@ int ll_supervisor_apply_with(struct ll_supervisor *sup,
 	for (i = 0; i < policy->num_ports; i++) {
 		obj = (struct ll_object){ .fd = -1,
 					  .port = policy->ports[i].port,
-					  .access = policy->ports[i].access &
-						    sup->handled_net };
+					  .access = policy->ports[i].access & sup->handled_net };
 		if (obj.access && add_object(&desired, &count, obj))
 			goto fail_errno;
 	}
@@ -314,8 +303,7 @@ int ll_supervisor_apply_with(struct ll_supervisor *sup,
 			goto fail_errno;
 		}
 		close(fd);
-	} else if (stage_policy(sup, desired, count, strategy) ||
-		   ll_commit(sup->fd)) {
+	} else if (stage_policy(sup, desired, count, strategy) || ll_commit(sup->fd)) {
 		goto fail_restage;
 	}
 	sup->commits++;
@@ -330,8 +318,7 @@ fail_restage:
 	errno = saved;
 fail_errno:
 	if (err)
-		snprintf(err, LL_ERR_LEN, "cannot apply the policy: %s",
-			 strerror(errno));
+		snprintf(err, LL_ERR_LEN, "cannot apply the policy: %s", strerror(errno));
 fail:
 	saved = errno;
 	release_objects(desired, count);
@@ -362,8 +349,7 @@ int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access)
 	return add_object(&sup->objects, &sup->num_objects, obj);
 }
 
-int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port,
-			     uint64_t access)
+int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t access)
 {
 	const struct ll_object obj = { .fd = -1,
 				       .port = port,
@@ -384,8 +370,8 @@ int ll_supervisor_commit(struct ll_supervisor *sup)
 	return 0;
 }
 
-int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy,
-			     unsigned int flags, char *err)
+int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, unsigned int flags,
+			     char *err)
 {
 	struct ll_supervisor view = { .fd = supervisee_fd,
 				      .handled_fs = policy->handled_fs,
@@ -396,30 +382,25 @@ int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy,
 	for (i = 0; i < policy->num_paths; i++) {
 		int ret;
 
-		if (open_object(&view, policy->paths[i].path,
-				policy->paths[i].access, &obj)) {
+		if (open_object(&view, policy->paths[i].path, policy->paths[i].access, &obj)) {
 			if (errno == ENOENT && (flags & LL_IGNORE_MISSING))
 				continue;
-			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path,
-				 strerror(errno));
+			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path, strerror(errno));
 			return -1;
 		}
 		ret = obj.access ? ll_rule_fd(supervisee_fd, obj.fd, obj.access, 0) : 0;
 		close(obj.fd);
 		if (ret) {
-			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path,
-				 strerror(errno));
+			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path, strerror(errno));
 			return -1;
 		}
 	}
 	for (i = 0; i < policy->num_ports; i++) {
 		const uint64_t access = policy->ports[i].access & policy->handled_net;
 
-		if (access && ll_rule_port(supervisee_fd, policy->ports[i].port,
-					   access, 0)) {
+		if (access && ll_rule_port(supervisee_fd, policy->ports[i].port, access, 0)) {
 			snprintf(err, LL_ERR_LEN, "port %llu: %s",
-				 (unsigned long long)policy->ports[i].port,
-				 strerror(errno));
+				 (unsigned long long)policy->ports[i].port, strerror(errno));
 			return -1;
 		}
 	}

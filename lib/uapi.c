@@ -14,8 +14,7 @@
 
 #include "landlock-supervise.h"
 
-static int sys_create_ruleset(const struct landlock_ruleset_attr *attr,
-			      size_t size, uint32_t flags)
+static int sys_create_ruleset(const struct landlock_ruleset_attr *attr, size_t size, uint32_t flags)
 {
 	return syscall(SYS_landlock_create_ruleset, attr, size, flags);
 }
@@ -35,9 +34,8 @@ const char *ll_missing_feature(bool need_notify)
 	int features;
 
 	if (ll_abi_version() < 0)
-		return errno == EOPNOTSUPP ?
-			       "Landlock is disabled at boot (lsm= kernel parameter)" :
-			       "this kernel has no Landlock";
+		return errno == EOPNOTSUPP ? "Landlock is disabled at boot (lsm= kernel parameter)"
+					   : "this kernel has no Landlock";
 	features = ll_features();
 	if (features < 0 || !(features & LANDLOCK_FEATURE_SUPERVISOR))
 		return "this kernel has no Landlock supervisor support (patched 6.12 kernel needed; see README: make run)";
@@ -46,8 +44,7 @@ const char *ll_missing_feature(bool need_notify)
 	return NULL;
 }
 
-int ll_supervisor_create(uint64_t handled_fs, uint64_t handled_net,
-			 uint64_t scoped, bool notify)
+int ll_supervisor_create(uint64_t handled_fs, uint64_t handled_net, uint64_t scoped, bool notify)
 {
 	const struct landlock_ruleset_attr attr = {
 		.handled_access_fs = handled_fs,
@@ -72,8 +69,7 @@ int ll_rule_fd(int ruleset_fd, int parent_fd, uint64_t access, uint32_t flags)
 		.parent_fd = parent_fd,
 	};
 
-	return syscall(SYS_landlock_add_rule, ruleset_fd,
-		       LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
+	return syscall(SYS_landlock_add_rule, ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
 }
 
 int ll_rule_port(int ruleset_fd, uint64_t port, uint64_t access, uint32_t flags)
@@ -83,8 +79,7 @@ int ll_rule_port(int ruleset_fd, uint64_t port, uint64_t access, uint32_t flags)
 		.port = port,
 	};
 
-	return syscall(SYS_landlock_add_rule, ruleset_fd,
-		       LANDLOCK_RULE_NET_PORT, &attr, flags);
+	return syscall(SYS_landlock_add_rule, ruleset_fd, LANDLOCK_RULE_NET_PORT, &attr, flags);
 }
 
 int ll_commit(int supervisor_fd)
@@ -121,23 +116,18 @@ uint64_t ll_fs_rights(int abi)
 
 uint64_t ll_net_rights(int abi)
 {
-	return abi >= 4 ? LANDLOCK_ACCESS_NET_BIND_TCP |
-				  LANDLOCK_ACCESS_NET_CONNECT_TCP :
-			  0;
+	return abi >= 4 ? LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP : 0;
 }
 
 uint64_t ll_scopes(int abi)
 {
-	return abi >= 6 ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
-				  LANDLOCK_SCOPE_SIGNAL :
-			  0;
+	return abi >= 6 ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL : 0;
 }
 
 static const char *const fs_names[] = {
-	"execute",   "write_file", "read_file", "read_dir",	"remove_dir",
-	"remove_file", "make_char", "make_dir", "make_reg",	"make_sock",
-	"make_fifo", "make_block", "make_sym",	"refer",	"truncate",
-	"ioctl_dev",
+	"execute",   "write_file", "read_file", "read_dir",  "remove_dir", "remove_file",
+	"make_char", "make_dir",   "make_reg",	"make_sock", "make_fifo",  "make_block",
+	"make_sym",  "refer",	   "truncate",	"ioctl_dev",
 };
 
 static const char *const net_names[] = { "bind_tcp", "connect_tcp" };
@@ -152,8 +142,8 @@ char *ll_access_names(uint64_t access, bool net, char *buf, size_t len)
 	for (i = 0; i < count; i++) {
 		if (!(access & (1ULL << i)))
 			continue;
-		used += snprintf(buf + used, used < len ? len - used : 0,
-				 "%s%s", used ? "," : "", names[i]);
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "," : "",
+				 names[i]);
 	}
 	return buf;
 }

@@ -14,8 +14,8 @@ packages=(
 	libcap-dev
 	# Fuzzing (make fuzz, make check-debug) and the pty tests.
 	clang libclang-rt-14-dev util-linux
-	# User space: library, command, tests.
-	pkg-config libjson-c-dev
+	# User space: library, command, tests; its style and static checks.
+	pkg-config libjson-c-dev clang-format cppcheck
 	# Shell tools used by the harness and the tests.
 	util-linux procps coreutils
 )

@@ -75,6 +75,10 @@ else
 	count 0 1
 fi
 
+step "user space: clang-format, cppcheck"
+if bash "$top/scripts/lint.sh" >"$run/lint.log" 2>&1; then count 1 0; else count 0 1; fi
+cat "$run/lint.log"
+
 if [ -f "$top/tests/project.sh" ]; then
 	step "project tests"
 	bash "$top/tests/project.sh" run "$run" >"$run/project.log" 2>&1

@@ -98,8 +98,7 @@ static int reload_intersect(int sup, int from, int to)
 		if (in_policy(from, i) && !in_policy(to, i) &&
 		    path_rule(sup, dirs[i], 0, LANDLOCK_ADD_RULE_INTERSECT))
 			return -1;
-		if (!in_policy(from, i) && in_policy(to, i) &&
-		    path_rule(sup, dirs[i], R, 0))
+		if (!in_policy(from, i) && in_policy(to, i) && path_rule(sup, dirs[i], R, 0))
 			return -1;
 	}
 	return xioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0);
@@ -113,8 +112,7 @@ static int reload_replace(int sup, int from, int to)
 
 	for (i = 0; i < num; i++)
 		if (in_policy(from, i) != in_policy(to, i) &&
-		    path_rule(sup, dirs[i], in_policy(to, i) ? R : 0,
-			      LANDLOCK_ADD_RULE_REPLACE))
+		    path_rule(sup, dirs[i], in_policy(to, i) ? R : 0, LANDLOCK_ADD_RULE_REPLACE))
 			return -1;
 	return xioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0);
 }
@@ -169,8 +167,7 @@ static int reload_intersect_ruleset(int sup, int from, int to)
 	if (add_rule(sup, LANDLOCK_RULE_INTERSECT_RULESET, &operand, 0))
 		goto out;
 	for (i = 0; i < num; i++)
-		if (!in_policy(from, i) && in_policy(to, i) &&
-		    path_rule(sup, dirs[i], R, 0))
+		if (!in_policy(from, i) && in_policy(to, i) && path_rule(sup, dirs[i], R, 0))
 			goto out;
 	err = xioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0);
 out:
@@ -221,8 +218,7 @@ static bool check(int sup, int policy)
 			_exit(readable("a") && readable("a/b") && readable("c") ? 0 : 1);
 		_exit(!readable("a") && readable("a/b") && !readable("c") ? 0 : 1);
 	}
-	return waitpid(child, &status, 0) == child && WIFEXITED(status) &&
-	       WEXITSTATUS(status) == 0;
+	return waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 static double now_us(void)
@@ -325,8 +321,8 @@ int main(int argc, char **argv)
 			from = to;
 		}
 		qsort(times, repeat * 2, sizeof(*times), cmp_double);
-		printf("| %s | %lu | %.0f (%.0f-%.0f) |\n", ways[w].name, calls,
-		       times[repeat], times[0], times[repeat * 2 - 1]);
+		printf("| %s | %lu | %.0f (%.0f-%.0f) |\n", ways[w].name, calls, times[repeat],
+		       times[0], times[repeat * 2 - 1]);
 		close(sup);
 	}
 	return failures ? 1 : 0;

@@ -47,9 +47,9 @@ static int pick_fd(void)
 	case 0:
 		return -1;
 	case 1:
-		return 1000;	/* not open */
+		return 1000; /* not open */
 	case 2:
-		return 0;	/* not a ruleset */
+		return 0; /* not a ruleset */
 	default:
 		return pool[rnd(POOL)];
 	}
@@ -115,7 +115,7 @@ static void op_create(void)
 		u.attr.quiet_access_fs = u.attr.handled_access_fs & mask(fs_all);
 		u.attr.quiet_access_net = mask(net_all);
 		if (rnd(8) == 0)
-			u.bytes[sizeof(u.attr) + rnd(64)] = 1;	/* non-zero tail */
+			u.bytes[sizeof(u.attr) + rnd(64)] = 1; /* non-zero tail */
 	}
 	calls++;
 	keep(syscall(SYS_landlock_create_ruleset, rnd(10) ? (void *)&u : NULL,
@@ -155,9 +155,12 @@ static void op_add_rule(void)
 static void op_ioctl(void)
 {
 	static const unsigned long cmds[] = {
-		LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, LANDLOCK_IOCTL_COMMIT_SUPERVISOR,
-		LANDLOCK_IOCTL_CLEAR_SUPERVISOR,       LANDLOCK_IOCTL_COMMIT_RULESET,
-		LANDLOCK_IOCTL_RECV_EVENT,	       LANDLOCK_IOCTL_SEND_RESPONSE,
+		LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET,
+		LANDLOCK_IOCTL_COMMIT_SUPERVISOR,
+		LANDLOCK_IOCTL_CLEAR_SUPERVISOR,
+		LANDLOCK_IOCTL_COMMIT_RULESET,
+		LANDLOCK_IOCTL_RECV_EVENT,
+		LANDLOCK_IOCTL_SEND_RESPONSE,
 		_IO('L', 0x2e),
 	};
 	const unsigned long cmd = cmds[rnd(sizeof(cmds) / sizeof(cmds[0]))];

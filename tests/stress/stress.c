@@ -48,7 +48,7 @@
 
 /* A committed version: the rights of each directory and port. */
 struct version {
-	double start, end;	/* commit call started and returned */
+	double start, end; /* commit call started and returned */
 	__u64 dir[DIRS], port[PORTS];
 };
 
@@ -100,8 +100,7 @@ static int rule_dir(int d, __u64 access, __u32 flags)
 		.allowed_access = access,
 		.parent_fd = dir_fd(d),
 	};
-	int err = syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH,
-			  &attr, flags);
+	int err = syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
 
 	close(attr.parent_fd);
 	return err;
@@ -114,8 +113,7 @@ static int rule_port(int p, __u64 access, __u32 flags)
 		.port = 20000 + p,
 	};
 
-	return syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_NET_PORT,
-		       &attr, flags);
+	return syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_NET_PORT, &attr, flags);
 }
 
 /* The committer: random changes, one commit each, all recorded. */
@@ -195,11 +193,10 @@ static void *answerer(void *arg)
 		if (event.dest_fd >= 0)
 			close(event.dest_fd);
 		response.cookie = event.cookie;
-		response.decision = rand_r(&seed) % 2 ? LANDLOCK_SUPERVISOR_ALLOW :
-							 LANDLOCK_SUPERVISOR_DENY;
+		response.decision =
+			rand_r(&seed) % 2 ? LANDLOCK_SUPERVISOR_ALLOW : LANDLOCK_SUPERVISOR_DENY;
 		/* A withdrawn event (killed requester) is ENOENT. */
-		if (!ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response) ||
-		    errno == ENOENT)
+		if (!ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response) || errno == ENOENT)
 			answers++;
 	}
 	return NULL;
@@ -207,8 +204,7 @@ static void *answerer(void *arg)
 
 static void record(int op, int object, double start, int err)
 {
-	const unsigned long i =
-		__atomic_fetch_add(&shared->num_records, 1, __ATOMIC_RELAXED);
+	const unsigned long i = __atomic_fetch_add(&shared->num_records, 1, __ATOMIC_RELAXED);
 
 	if (i >= MAX_RECORDS)
 		return;
@@ -327,8 +323,7 @@ static long kmalloc_objects(void)
 	FILE *f = fopen("/proc/slabinfo", "re");
 
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", name, &active) == 2 &&
-		    !strncmp(name, "kmalloc-", 8))
+		if (sscanf(line, "%63s %ld", name, &active) == 2 && !strncmp(name, "kmalloc-", 8))
 			total += active;
 	if (f)
 		fclose(f);
@@ -362,8 +357,8 @@ int main(int argc, char **argv)
 		close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
 	}
 	versions = calloc(MAX_VERSIONS, sizeof(*versions));
-	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		      0);
 	if (!versions || shared == MAP_FAILED)
 		return 2;
 
@@ -407,7 +402,8 @@ int main(int argc, char **argv)
 			if (!explained(r)) {
 				unexplained++;
 				if (unexplained <= 5)
-					fprintf(stderr, "stress: op %d on %d at %.6f-%.6f allowed by no committed version\n",
+					fprintf(stderr,
+						"stress: op %d on %d at %.6f-%.6f allowed by no committed version\n",
 						r->op, r->object, r->start, r->end);
 			}
 		} else if (r->err == EACCES || r->err == EEXIST) {
@@ -423,12 +419,12 @@ int main(int argc, char **argv)
 	sleep(1);
 	objects_after = kmalloc_objects();
 	printf("stress: %lu commits, %lu accesses (%lu allowed, %lu denied), %lu events, %lu answers, kmalloc objects %+ld\n",
-	       num_versions - 1, allowed + denied + bad_errors, allowed, denied,
-	       events, answers, objects_after - objects_before);
+	       num_versions - 1, allowed + denied + bad_errors, allowed, denied, events, answers,
+	       objects_after - objects_before);
 	/* A leak per event or commit would be thousands of objects. */
 	if (objects_before >= 0 && objects_after - objects_before > 1000) {
-		printf("stress: FAILED (seed %u): %ld kmalloc objects not given back\n",
-		       seed, objects_after - objects_before);
+		printf("stress: FAILED (seed %u): %ld kmalloc objects not given back\n", seed,
+		       objects_after - objects_before);
 		return 1;
 	}
 	if (unexplained || bad_errors || events != answers) {

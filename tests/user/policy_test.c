@@ -14,14 +14,14 @@
 
 static int passed, failed;
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (cond) {                                                  \
-			passed++;                                            \
-		} else {                                                     \
-			failed++;                                            \
+#define CHECK(cond)                                                               \
+	do {                                                                      \
+		if (cond) {                                                       \
+			passed++;                                                 \
+		} else {                                                          \
+			failed++;                                                 \
 			printf("not ok: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                            \
+		}                                                                 \
 	} while (0)
 
 static uint64_t path_access(const struct ll_policy *p, const char *path)
@@ -42,9 +42,9 @@ static void test_parse_example(void)
 	CHECK(!ll_policy_load(&p, "examples/shell.json", err));
 	CHECK(p.abi == 6);
 	CHECK(p.handled_fs == ll_fs_rights(6));
-	CHECK(path_access(&p, "/usr") == (LANDLOCK_ACCESS_FS_EXECUTE |
-					  LANDLOCK_ACCESS_FS_READ_FILE |
-					  LANDLOCK_ACCESS_FS_READ_DIR));
+	CHECK(path_access(&p, "/usr") ==
+	      (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE |
+	       LANDLOCK_ACCESS_FS_READ_DIR));
 	CHECK(path_access(&p, "/dev/null") & LANDLOCK_ACCESS_FS_WRITE_FILE);
 	ll_policy_free(&p);
 }
@@ -64,17 +64,18 @@ static void test_semantic_error_position(void)
 	struct ll_policy p = { 0 };
 	char err[LL_ERR_LEN];
 
-	CHECK(ll_policy_load_string(&p, "y.json",
-				    "{\"pathBeneath\": [\n {\"allowedAccess\": [\"read_fil\"],\n  \"parent\": [\"/\"]}]}",
-				    err));
+	CHECK(ll_policy_load_string(
+		&p, "y.json",
+		"{\"pathBeneath\": [\n {\"allowedAccess\": [\"read_fil\"],\n  \"parent\": [\"/\"]}]}",
+		err));
 	CHECK(strstr(err, "y.json:2:21:") != NULL);
 	CHECK(strstr(err, "pathBeneath[0].allowedAccess") != NULL);
 	CHECK(strstr(err, "read_fil") != NULL);
 	CHECK(ll_policy_load_string(&p, "z.json", "{\"unknown\": 1}", err));
 	CHECK(strstr(err, "unknown key") != NULL);
-	CHECK(ll_policy_load_string(&p, "w.json",
-				    "{\"netPort\": [{\"allowedAccess\": [\"bind_tcp\"], \"port\": [70000]}]}",
-				    err));
+	CHECK(ll_policy_load_string(
+		&p, "w.json",
+		"{\"netPort\": [{\"allowedAccess\": [\"bind_tcp\"], \"port\": [70000]}]}", err));
 	CHECK(strstr(err, "port") != NULL);
 	CHECK(ll_policy_load(&p, "/nonexistent.json", err));
 	CHECK(strstr(err, "No such file") != NULL);
@@ -111,23 +112,26 @@ static void test_variables_and_composition(void)
 	struct ll_policy p = { 0 };
 	char err[LL_ERR_LEN];
 
-	CHECK(!ll_policy_load_string(&p, "v.json",
-				     "{\"variable\": [{\"name\": \"tmp\", \"literal\": [\"/tmp\", \"/var/tmp\"]}],"
-				     " \"pathBeneath\": [{\"allowedAccess\": [\"abi.read_write\"], \"parent\": [\"${tmp}/x\"]}]}",
-				     err));
+	CHECK(!ll_policy_load_string(
+		&p, "v.json",
+		"{\"variable\": [{\"name\": \"tmp\", \"literal\": [\"/tmp\", \"/var/tmp\"]}],"
+		" \"pathBeneath\": [{\"allowedAccess\": [\"abi.read_write\"], \"parent\": [\"${tmp}/x\"]}]}",
+		err));
 	CHECK(p.num_paths == 2);
 	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_WRITE_FILE);
 	CHECK(!(path_access(&p, "/var/tmp/x") & LANDLOCK_ACCESS_FS_EXECUTE));
-	CHECK(ll_policy_load_string(&p, "u.json",
-				    "{\"pathBeneath\": [{\"allowedAccess\": [\"read_file\"], \"parent\": [\"${nope}\"]}]}",
-				    err));
+	CHECK(ll_policy_load_string(
+		&p, "u.json",
+		"{\"pathBeneath\": [{\"allowedAccess\": [\"read_file\"], \"parent\": [\"${nope}\"]}]}",
+		err));
 	CHECK(strstr(err, "unknown variable") != NULL);
 	/* Composition: a second file adds and unites. */
-	CHECK(!ll_policy_load_string(&p, "c.json",
-				     "{\"ruleset\": [{\"handledAccessNet\": [\"connect_tcp\"]}],"
-				     " \"pathBeneath\": [{\"allowedAccess\": [\"execute\"], \"parent\": [\"/tmp/x\"]}],"
-				     " \"netPort\": [{\"allowedAccess\": [\"connect_tcp\"], \"port\": [443]}]}",
-				     err));
+	CHECK(!ll_policy_load_string(
+		&p, "c.json",
+		"{\"ruleset\": [{\"handledAccessNet\": [\"connect_tcp\"]}],"
+		" \"pathBeneath\": [{\"allowedAccess\": [\"execute\"], \"parent\": [\"/tmp/x\"]}],"
+		" \"netPort\": [{\"allowedAccess\": [\"connect_tcp\"], \"port\": [443]}]}",
+		err));
 	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_EXECUTE);
 	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_WRITE_FILE);
 	CHECK(p.handled_net == LANDLOCK_ACCESS_NET_CONNECT_TCP);
@@ -150,7 +154,8 @@ static void test_algebra(void)
 	CHECK(path_access(&a, "/a") == LANDLOCK_ACCESS_FS_WRITE_FILE);
 	CHECK(path_access(&a, "/c") == LANDLOCK_ACCESS_FS_READ_FILE);
 	ll_policy_union(&a, &b);
-	CHECK(path_access(&a, "/a") == (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE));
+	CHECK(path_access(&a, "/a") ==
+	      (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE));
 	CHECK(path_access(&a, "/a/b") == LANDLOCK_ACCESS_FS_READ_FILE);
 	/* Per object: /c and the port are not in b, so they go. */
 	ll_policy_intersect(&a, &b);
