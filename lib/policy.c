@@ -18,12 +18,20 @@
 /* Default ABI when a file does not say: the one of the patched kernel. */
 #define LL_DEFAULT_ABI 6
 
+/*
+ * Most variable substitutions in one file (about the paths they make): each
+ * variable use multiplies the paths by its values, so a short file could
+ * otherwise ask for billions of rules.
+ */
+#define LL_MAX_EXPANDED_PATHS 4096
+
 struct parser {
 	const char *name;
 	const char *text;
 	char *err;
 	int abi;
 	struct json_object *variables;
+	size_t expanded_paths;
 };
 
 /* Finds where @needle first appears in the text, as "LINE:COLUMN". */
@@ -118,17 +126,21 @@ static int parse_access(const struct parser *p, struct json_object *array, const
 	return 0;
 }
 
-/* Expands "${name}" variables of @s into each of their values. */
-static int expand(const struct parser *p, const char *s, const char *where,
+/*
+ * Expands the "${name}" variables of @s found from @from on into each of
+ * their values; a value is literal (not expanded again).
+ */
+static int expand(struct parser *p, const char *s, size_t from, const char *where,
 		  struct ll_policy *policy, uint64_t access)
 {
-	const char *start = strstr(s, "${"), *end;
+	const char *start = strstr(s + from, "${"), *end;
 	struct json_object *var, *literal;
 	char name[128];
 	size_t i, n;
 
 	if (!start)
-		return ll_policy_add_path(policy, s, access);
+		return ll_policy_add_path(policy, s, access) ? fail(p, NULL, where, "out of memory")
+							     : 0;
 	end = strchr(start, '}');
 	if (!end || (size_t)(end - start - 2) >= sizeof(name))
 		return fail(p, s, where, "malformed variable in \"%s\"", s);
@@ -143,9 +155,14 @@ static int expand(const struct parser *p, const char *s, const char *where,
 		char *expanded;
 		int err;
 
+		/* Counts substitutions: partial expansions cost work too. */
+		if (++p->expanded_paths > LL_MAX_EXPANDED_PATHS)
+			return fail(p, s, where, "variables expand to more than %d paths",
+				    LL_MAX_EXPANDED_PATHS);
 		if (asprintf(&expanded, "%.*s%s%s", (int)(start - s), s, value, end + 1) < 0)
 			return fail(p, NULL, where, "out of memory");
-		err = expand(p, expanded, where, policy, access);
+		err = expand(p, expanded, (size_t)(start - s) + strlen(value), where, policy,
+			     access);
 		free(expanded);
 		if (err)
 			return err;
@@ -297,7 +314,7 @@ static int parse_root(struct parser *p, struct json_object *root, struct ll_poli
 					 j);
 				if (!json_object_is_type(parent, json_type_string))
 					return fail(p, "\"parent\"", where, "expected a string");
-				if (expand(p, json_object_get_string(parent), where, policy,
+				if (expand(p, json_object_get_string(parent), 0, where, policy,
 					   access))
 					return -1;
 			}

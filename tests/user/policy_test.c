@@ -107,6 +107,43 @@ static void test_wrong_types(void)
 	CHECK(p.num_paths == 0 && p.num_ports == 0);
 }
 
+/*
+ * Found by tests/fuzz: a value naming its own variable recursed without end,
+ * and a few uses of many-valued variables asked for billions of paths.
+ */
+static void test_variable_expansion_bounds(void)
+{
+	struct ll_policy p = { 0 };
+	char err[LL_ERR_LEN];
+	char json[1024];
+
+	/* Values are literal: "${x}" in a value is not expanded again. */
+	CHECK(!ll_policy_load_string(
+		&p, "r.json",
+		"{\"variable\": [{\"name\": \"x\", \"literal\": [\"/a${x}\"]}],"
+		" \"pathBeneath\": [{\"allowedAccess\": [\"read_file\"], \"parent\": [\"${x}/${x}\"]}]}",
+		err));
+	CHECK(p.num_paths == 1 && !strcmp(p.paths[0].path, "/a${x}//a${x}"));
+	ll_policy_free(&p);
+
+	/* 8 values used 8 times: 16,777,216 paths, refused at once. */
+	snprintf(json, sizeof(json),
+		 "{\"variable\": [{\"name\": \"v\", \"literal\": [\"a\", \"b\", \"c\", \"d\","
+		 " \"e\", \"f\", \"g\", \"h\"]}], \"pathBeneath\": [{\"allowedAccess\":"
+		 " [\"read_file\"], \"parent\": [\"/${v}/${v}/${v}/${v}/${v}/${v}/${v}/${v}\"]}]}");
+	CHECK(ll_policy_load_string(&p, "b.json", json, err) == -1);
+	CHECK(strstr(err, "variables expand to more than") != NULL);
+	CHECK(p.num_paths == 0);
+	/* 8 values used 3 times: 512 paths, fine. */
+	snprintf(json, sizeof(json),
+		 "{\"variable\": [{\"name\": \"v\", \"literal\": [\"a\", \"b\", \"c\", \"d\","
+		 " \"e\", \"f\", \"g\", \"h\"]}], \"pathBeneath\": [{\"allowedAccess\":"
+		 " [\"read_file\"], \"parent\": [\"/${v}/${v}/${v}\"]}]}");
+	CHECK(!ll_policy_load_string(&p, "s.json", json, err));
+	CHECK(p.num_paths == 512);
+	ll_policy_free(&p);
+}
+
 static void test_variables_and_composition(void)
 {
 	struct ll_policy p = { 0 };
@@ -211,6 +248,7 @@ int main(void)
 	test_semantic_error_position();
 	test_wrong_types();
 	test_variables_and_composition();
+	test_variable_expansion_bounds();
 	test_algebra();
 	test_write_round_trip();
 	test_access_names();

@@ -523,6 +523,66 @@ TEST_F(notify, sigstop_and_sigcont_a_waiter)
 	close(event.object_fd);
 }
 
+#define MANY_WAITERS 16
+
+/*
+ * A supervisor SIGKILLed with many sandboxed tasks waiting, some of whose
+ * events it received and some not: every one of them gets EACCES.
+ */
+TEST_F(notify, sigkill_of_supervisor_with_many_waiters)
+{
+	int ready[2], status, ended = 0, denied = 0;
+	pid_t supervisor, pid;
+	char c;
+
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
+	supervisor = fork();
+	ASSERT_LE(0, supervisor);
+	if (supervisor == 0) {
+		struct landlock_supervisor_event event;
+		const int notifier = create_notifier(ACCESS_FS, 0);
+		int i;
+
+		if (notifier < 0)
+			_exit(1);
+		for (i = 0; i < MANY_WAITERS; i++) {
+			if (fork() == 0) {
+				if (sandbox(notifier))
+					_exit(200);
+				_exit(open(self->cf, O_RDONLY | O_CLOEXEC) < 0 ?
+					      errno : 0);
+			}
+		}
+		/* Half of the events are received, none is answered. */
+		for (i = 0; i < MANY_WAITERS / 2; i++)
+			if (recv_event(notifier, &event))
+				_exit(1);
+		if (write(ready[1], "", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(1);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	ASSERT_EQ(0, kill(supervisor, SIGKILL));
+
+	/* The waiters were reparented to this subreaper. */
+	while ((pid = waitpid(-1, &status, 0)) > 0) {
+		if (pid == supervisor) {
+			EXPECT_TRUE(WIFSIGNALED(status));
+			continue;
+		}
+		ended++;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == EACCES)
+			denied++;
+	}
+	EXPECT_EQ(MANY_WAITERS, ended);
+	EXPECT_EQ(MANY_WAITERS, denied);
+	EXPECT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0));
+}
+
 /* The supervisor's own thread group never waits for itself. */
 TEST_F(notify, self_supervision_is_a_plain_denial)
 {

@@ -597,6 +597,72 @@ TEST_F(layout, closed_supervisor_keeps_committed_rules)
 	EXPECT_EQ(EACCES, test_open(self->cf, O_RDONLY));
 }
 
+/*
+ * Whoever holds the supervisor fd can widen the domain: a sandbox that keeps
+ * it can allow itself anything its supervisor handles (documented: the fd is
+ * close-on-exec and must not be passed in).  The supervisee fd alone, or a
+ * supervisor of the sandbox's own, cannot widen it.
+ */
+TEST_F(layout, only_the_supervisor_fd_widens)
+{
+	const int supervisor_fd = create_supervisor(ACCESS_RW, 0);
+	const int supervisee_fd = get_supervisee(supervisor_fd);
+	int status;
+	pid_t child;
+
+	ASSERT_LE(0, supervisee_fd);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		int own_fd;
+
+		close(supervisor_fd);
+		if (enforce(supervisee_fd) ||
+		    test_open(self->cf, O_RDONLY) != EACCES)
+			_exit(1);
+		/* The supervisee cannot commit, nor be committed to. */
+		if (path_rule(supervisee_fd, self->c,
+			      LANDLOCK_ACCESS_FS_READ_FILE,
+			      LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR) != -1 ||
+		    errno != EBADFD)
+			_exit(2);
+		if (commit(supervisee_fd) != -1 || errno != ENOTTY)
+			_exit(3);
+		/* Rules added to it now only make a new, narrower layer. */
+		if (path_rule(supervisee_fd, self->c,
+			      LANDLOCK_ACCESS_FS_READ_FILE, 0) ||
+		    enforce(supervisee_fd) ||
+		    test_open(self->cf, O_RDONLY) != EACCES)
+			_exit(4);
+		/* A supervisor of its own only supervises a new layer. */
+		own_fd = create_supervisor(ACCESS_RW, 0);
+		if (own_fd < 0 ||
+		    path_rule(own_fd, self->c, LANDLOCK_ACCESS_FS_READ_FILE,
+			      LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR) ||
+		    enforce(get_supervisee(own_fd)) ||
+		    test_open(self->cf, O_RDONLY) != EACCES)
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/*
+	 * The holder of the supervisor fd allows itself.  (The child's rule
+	 * on c/ is now in the shared supervisee ruleset, for enforcements to
+	 * come, as with any ruleset: a/ is used here.)
+	 */
+	ASSERT_EQ(0, enforce(supervisee_fd));
+	EXPECT_EQ(EACCES, test_open(self->af, O_RDONLY));
+	ASSERT_EQ(0, path_rule(supervisor_fd, self->a,
+			       LANDLOCK_ACCESS_FS_READ_FILE,
+			       LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR));
+	EXPECT_EQ(0, test_open(self->af, O_RDONLY));
+	EXPECT_EQ(0, close(supervisee_fd));
+	EXPECT_EQ(0, close(supervisor_fd));
+}
+
 /* Creation and removal rights are checked on the parent directory. */
 TEST_F(layout, create_and_remove)
 {
