@@ -54,7 +54,7 @@ run() {
 		if bash "$top/tests/fuzz/run.sh" 30; then
 			pass=$((pass + 1))
 		else
-			echo "  the fuzzer found a crash: see $B/fuzz/crash-*"; fail=$((fail + 1))
+			echo "  the fuzzer found a crash or a hang: see $B/fuzz/crash-* or timeout-*"; fail=$((fail + 1))
 		fi
 	fi
 
