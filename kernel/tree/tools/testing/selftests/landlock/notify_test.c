@@ -583,6 +583,126 @@ TEST_F(notify, sigkill_of_supervisor_with_many_waiters)
 	EXPECT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0));
 }
 
+struct receiver {
+	int supervisor_fd;
+	int ret, err;
+};
+
+static void *receive_thread(void *const arg)
+{
+	struct receiver *const r = arg;
+	struct landlock_supervisor_event event;
+
+	r->ret = recv_event(r->supervisor_fd, &event);
+	r->err = errno;
+	if (!r->ret)
+		close(event.object_fd);
+	return NULL;
+}
+
+static void ignore_signal(int sig)
+{
+}
+
+/*
+ * The supervisor fd closed while another thread waits in receive: the
+ * receive holds the file until a signal ends it, then the supervisor is gone
+ * and a new access is a plain denial, with no wait.
+ */
+TEST_F(notify, close_while_another_thread_receives)
+{
+	const struct sigaction action = {
+		.sa_handler = ignore_signal,
+	};
+	struct receiver r = {
+		.supervisor_fd = self->supervisor_fd,
+	};
+	int supervisee_fd;
+	pthread_t thread;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &action, NULL));
+	supervisee_fd = ioctl(self->supervisor_fd,
+			      LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, 0);
+	ASSERT_LE(0, supervisee_fd);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, receive_thread, &r));
+	usleep(100000);
+	ASSERT_EQ(0, close(self->supervisor_fd));
+	usleep(50000);
+	/* No SA_RESTART: the receive ends with EINTR. */
+	ASSERT_EQ(0, pthread_kill(thread, SIGUSR1));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(EINTR, r.err);
+
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (self->child == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    landlock_restrict_self(supervisee_fd, 0))
+			_exit(200);
+		_exit(open(self->cf, O_RDONLY | O_CLOEXEC) < 0 ? errno : 0);
+	}
+	EXPECT_EQ(EACCES, child_status(self->child));
+	self->child = -1;
+	close(supervisee_fd);
+}
+
+struct responder {
+	int supervisor_fd;
+	__u64 cookie;
+	int ret, err;
+};
+
+static void *respond_thread(void *const arg)
+{
+	struct responder *const r = arg;
+
+	r->ret = respond(r->supervisor_fd, r->cookie,
+			 LANDLOCK_SUPERVISOR_ALLOW);
+	r->err = errno;
+	return NULL;
+}
+
+/*
+ * A waiter SIGKILLed while another thread answers its event: the answer
+ * either lands (0) or finds the event withdrawn (ENOENT); the waiter dies of
+ * the signal either way, and nothing is left queued.
+ */
+TEST_F(notify, sigkill_races_the_answer)
+{
+	int i, landed = 0, withdrawn = 0;
+
+	for (i = 0; i < 40; i++) {
+		struct landlock_supervisor_event event;
+		struct responder r = {
+			.supervisor_fd = self->supervisor_fd,
+		};
+		pthread_t thread;
+		int status;
+
+		self->child = spawn(self, OPEN_READ, self->cf, NULL);
+		ASSERT_EQ(0, recv_event(self->supervisor_fd, &event));
+		r.cookie = event.cookie;
+		ASSERT_EQ(0, pthread_create(&thread, NULL, respond_thread, &r));
+		ASSERT_EQ(0, kill(self->child, SIGKILL));
+		ASSERT_EQ(0, pthread_join(thread, NULL));
+		ASSERT_EQ(self->child, waitpid(self->child, &status, 0));
+		self->child = -1;
+		if (r.ret == 0) {
+			landed++;
+		} else {
+			EXPECT_EQ(ENOENT, r.err);
+			withdrawn++;
+		}
+		/* Without a commit, ALLOW is a denial: the open fails or dies. */
+		EXPECT_TRUE(WIFSIGNALED(status) ||
+			    (WIFEXITED(status) && WEXITSTATUS(status) == EACCES));
+		close(event.object_fd);
+	}
+	EXPECT_EQ(40, landed + withdrawn);
+	EXPECT_EQ(0, poll_event(self->supervisor_fd, 0));
+}
+
 /* The supervisor's own thread group never waits for itself. */
 TEST_F(notify, self_supervision_is_a_plain_denial)
 {
