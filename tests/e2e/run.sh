@@ -200,6 +200,12 @@ t_stress() {
 	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}"
 }
 
+# 11b. The same with sandboxed processes forking short-lived readers in
+# bursts (domains inherited and dropped while commits and answers go on).
+t_stress_fork_storm() {
+	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}" fork-storm
+}
+
 # 12. Random uAPI calls (all flags, bad values, forks that enforce random
 # rulesets, supervisors killed while their sandboxes wait): no kernel report,
 # no hang; the seed in the log reproduces the sequence.
@@ -207,7 +213,7 @@ t_uapi_fuzz() {
 	"$(dirname "$tool")/uapi_fuzz" "${LL_FUZZ_SECONDS:-5}" "${LL_FUZZ_SEED:-$RANDOM}"
 }
 
-for t in t_stress t_uapi_fuzz t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+for t in t_stress t_stress_fork_storm t_uapi_fuzz t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_permissive_fold t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
 	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
 done

@@ -3,11 +3,13 @@
  * Concurrency stress test of Landlock supervisors (run in the patched
  * kernel, also the debug one):
  *
- *   stress SECONDS SEED
+ *   stress SECONDS SEED [fork-storm]
  *
  * Sandboxed workers (processes with threads) open, create, unlink and bind
- * in a loop, while the supervisor commits random changes (add, intersect,
- * clear, replace) in one thread and answers events at random in another.
+ * in a loop (with "fork-storm", a quarter of their operations are bursts of
+ * four short-lived children that read once and exit), while the supervisor
+ * commits random changes (add, intersect, clear, replace) in one thread and
+ * answers events at random in another.
  * Checks that every access that succeeded was allowed by a version committed
  * during it, that accesses fail with EACCES only (no restart code or EINTR
  * leaks), that every event got one answer, and that the supervisor's memory
@@ -71,6 +73,7 @@ static struct shared *shared;
 static char root[64];
 static int sup;
 static volatile bool stop;
+static bool fork_storm;
 static unsigned long events, answers;
 
 static double now(void)
@@ -267,8 +270,31 @@ static void *work(void *data)
 			record(op, d, start, err == EADDRINUSE ? 0 : err);
 			break;
 		}
-		default:
+		default: {
+			/*
+			 * A fork storm inside the sandbox: short-lived children
+			 * inherit the domain, read once and exit with the errno,
+			 * while commits and answers go on.
+			 */
+			int k, status;
+
+			/* Forks are slow in UML: only in fork-storm runs. */
+			for (k = fork_storm ? 0 : 4; k < 4; k++) {
+				const double s2 = now();
+				const pid_t child = fork();
+
+				if (child == 0) {
+					snprintf(path, sizeof(path), "%s/d%d/f", root, d);
+					fd = open(path, O_RDONLY | O_CLOEXEC);
+					_exit(fd < 0 ? errno : 0);
+				}
+				if (child < 0 || waitpid(child, &status, 0) != child)
+					break;
+				record(OP_READ, d, s2,
+				       WIFEXITED(status) ? WEXITSTATUS(status) : EINTR);
+			}
 			break;
+		}
 		}
 	}
 	return NULL;
@@ -344,7 +370,8 @@ int main(int argc, char **argv)
 	double until;
 	int w;
 
-	printf("stress: %.0f s, seed %u\n", seconds, seed);
+	fork_storm = argc > 3 && !strcmp(argv[3], "fork-storm");
+	printf("stress: %.0f s, seed %u%s\n", seconds, seed, fork_storm ? ", fork storm" : "");
 	snprintf(root, sizeof(root), "/tmp/ll-stress-XXXXXX");
 	if (!mkdtemp(root))
 		return 2;
