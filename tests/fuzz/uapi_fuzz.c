@@ -7,7 +7,8 @@
  * Random sequences of ruleset creation (all flags, sizes and masks), rules
  * (all types and flags, bad values and file descriptors), every ioctl,
  * closes, dups, forks that enforce random rulesets and access files and
- * ports, and supervisors killed while sandboxed tasks wait for them.
+ * ports, rulesets passed over Unix sockets (used or left in flight), and
+ * supervisors killed while sandboxed tasks wait for them.
  * Children end by alarm at the latest.  Success is the absence of kernel
  * reports (uml-run fails on them) and of crashes; the seed reproduces a run.
  */
@@ -233,6 +234,94 @@ static void op_fork(void)
 	_exit(0);
 }
 
+static void send_fd(int sock, int fd)
+{
+	char data = 0, control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *const cmsg = CMSG_FIRSTHDR(&msg);
+
+	memset(control, 0, sizeof(control));
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	calls++;
+	sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+
+static int recv_fd(int sock)
+{
+	char data, control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+/*
+ * A ruleset passed over a Unix socket to a child that holds nothing else:
+ * the child uses it (rules, ioctls, enforcement), or exits without
+ * receiving it, so that the socket's release drops the file in flight.
+ */
+static void op_pass_fd(void)
+{
+	int sv[2], i, fd;
+	pid_t child;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return;
+	child = fork();
+	if (child == 0) {
+		alarm(2);
+		close(sv[0]);
+		for (i = 0; i < POOL; i++)
+			if (pool[i] > 2)
+				close(pool[i]);
+		if (rnd(4) == 0)
+			_exit(0);
+		fd = recv_fd(sv[1]);
+		for (i = 0; i < POOL; i++)
+			pool[i] = fd;
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		for (i = 0; i < 8; i++) {
+			switch (rnd(3)) {
+			case 0:
+				op_add_rule();
+				break;
+			case 1:
+				op_ioctl();
+				break;
+			default:
+				syscall(SYS_landlock_restrict_self, fd, 0);
+			}
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	if (child > 0)
+		send_fd(sv[0], pick_fd());
+	close(sv[0]);
+}
+
 /*
  * A supervisor killed while its sandboxed grandchild waits for it.  The kill
  * waits until the supervisor has forked: SIGKILL during fork() panics UML
@@ -341,7 +430,10 @@ int main(int argc, char **argv)
 			break;
 		case 19:
 			if (rnd(4) == 0 && children < 400) {
-				op_supervisor_death();
+				if (rnd(2))
+					op_supervisor_death();
+				else
+					op_pass_fd();
 				children++;
 			}
 			break;
