@@ -38,9 +38,10 @@ die() { printf 'kernel: error: %s\n' "$*" >&2; exit 1; }
 series_patches() { grep -vE '^\s*(#|$)' "$P/series" 2>/dev/null || true; }
 
 # Digests of what defines the patched tree: the series, and the new files.
+# What the applied commits depend on (this script too: it makes them).
 patches_digest() {
-	(cd "$top" && find kernel/BASE kernel/patches kernel/tree.d -type f -print0 2>/dev/null |
-		sort -z | xargs -0 sha1sum) | sha1sum | cut -d' ' -f1
+	(cd "$top" && find kernel/BASE kernel/patches kernel/tree.d kernel/scripts/kernel.sh \
+		-type f -print0 2>/dev/null | sort -z | xargs -0 sha1sum) | sha1sum | cut -d' ' -f1
 }
 tree_digest() {
 	(cd "$top" && find kernel/tree -type f -print0 | sort -z | xargs -0 sha1sum) |
@@ -119,7 +120,7 @@ lay_base() {
 
 # Applies the series on a clean checkout of the base, one commit per patch.
 apply_series() {
-	local name files msg
+	local name files msg author
 	git -C "$K" checkout -q -f -B ours base
 	git -C "$K" clean -q -fdx
 	for name in $(series_patches); do
@@ -144,10 +145,14 @@ apply_series() {
 				git -C "$K" add -f "$f"
 			done < <(grep -vE '^\s*(#|$)' "$P/$files")
 		fi
-		msg=$(git -C "$K" mailinfo /dev/null /dev/null <"$P/$name" | sed -n 's/^Subject: //p')
+		git -C "$K" mailinfo /dev/null /dev/null <"$P/$name" >"$B/info"
+		msg=$(sed -n 's/^Subject: //p' "$B/info")
+		# The patch's author, so that the exported From: matches its
+		# Signed-off-by.
+		author="$(sed -n 's/^Author: //p' "$B/info") <$(sed -n 's/^Email: //p' "$B/info")>"
 		# The body: from the first blank line to the "---" line.
 		{ echo "$msg"; echo; awk 'body && /^---$/ { exit } body { print } /^$/ { body = 1 }' "$P/$name"; } >"$B/msg"
-		git -C "$K" commit -q --allow-empty -F "$B/msg"
+		git -C "$K" commit -q --allow-empty --author="$author" -F "$B/msg"
 	done
 }
 
@@ -211,11 +216,13 @@ cmd_w1() {
 		grep -q .
 }
 
-# checkpatch --strict on the exported series.
+# checkpatch --strict on the exported series.  (Not on kernel/patches: run
+# from this repository, checkpatch takes a tracked file for a source file and
+# reads every line of those partial diffs as added code.)
 cmd_checkpatch() {
 	cmd_series >/dev/null 2>&1
 	# Debian's python3 has ply, for the SPDX check.
-	PATH=/usr/bin:$PATH perl "$K/scripts/checkpatch.pl" --strict --no-signoff --quiet \
+	PATH=/usr/bin:$PATH perl "$K/scripts/checkpatch.pl" --strict --quiet \
 		--ignore FILE_PATH_CHANGES "$B"/series/*.patch
 }
 
