@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-debug bench fuzz lint clean distclean user
+.PHONY: all deps kernel headers series refresh run check check-debug check-smp bench fuzz lint clean distclean user
 
 all: kernel user
 
@@ -87,8 +87,12 @@ lint:
 check-debug:
 	@LL_DEBUG=1 bash tests/check.sh
 
+# Races: the x86_64 KCSAN + lockdep kernel under QEMU with 4 CPUs (not in check).
+check-smp:
+	@bash tests/smp.sh
+
 clean:
-	rm -rf $(B)/uml-run $(B)/check $(B)/kselftest $(B)/series $(B)/user
+	rm -rf $(B)/uml-run $(B)/qemu-run $(B)/check $(B)/check-smp $(B)/kselftest $(B)/series $(B)/user
 
 distclean:
 	rm -rf $(B)

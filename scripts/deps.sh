@@ -2,6 +2,9 @@
 # Installs every Debian package that the build, the tests and the tools of
 # this project need, skipping what is already there.  Runs as root or
 # through sudo.  Safe to run again: it does nothing when all is present.
+#   scripts/deps.sh        what make run, make check and make bench need
+#   scripts/deps.sh qemu   also QEMU, for the x86_64 runs (make check-smp,
+#                          the QEMU part of make bench)
 set -euo pipefail
 
 packages=(
@@ -12,6 +15,8 @@ packages=(
 	ccache xz-utils rsync cpio git perl python3 kmod
 	# Kernel selftests.
 	libcap-dev
+	# Benchmarks: batched in-kernel access checks (bench/access_check.c).
+	liburing-dev
 	# Fuzzing (make fuzz, make check-debug) and the pty tests.
 	clang libclang-rt-14-dev util-linux
 	# User space: library, command, tests; its style and static checks.
@@ -19,6 +24,10 @@ packages=(
 	# Shell tools used by the harness and the tests.
 	util-linux procps coreutils
 )
+
+if [ "${1:-}" = qemu ]; then
+	packages+=(qemu-system-x86)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

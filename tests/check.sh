@@ -60,6 +60,18 @@ else
 	count "$kp" "$kf" "$ks"
 fi
 
+if [ "${LL_DEBUG:-0}" = 1 ]; then
+	step "ENOMEM paths (failslab) and leaks (kmemleak) in the debug kernel"
+	"$top/scripts/uml-run" -w "$run" -t 900 -e LL_FAULT_SECONDS="${LL_FAULT_SECONDS:-20}" \
+		-- "$top/tests/guest/faults.sh" "$B/kselftest" "$B/user" "$run/faults" >"$run/faults.log" 2>&1
+	rc=$?
+	grep -E '^(uapi_fuzz|kmemleak scan:|\[[a-z_]+\] |FAULTS-RESULT)' "$run/faults.log"
+	# shellcheck source=results.sh
+	. "$top/tests/results.sh"
+	read -r fp ff < <(guest_results "$run/faults.log" FAULTS 4 $rc)
+	count "$fp" "$ff"
+fi
+
 step "kernel series: W=1 build of security/landlock, checkpatch --strict"
 if bash "$top/kernel/scripts/kernel.sh" w1 >"$run/w1.log" 2>&1; then
 	echo "W=1: no new warning"; count 1 0

@@ -4,6 +4,8 @@
 #
 #   kernel.sh tree      lay build/linux (once) and apply ours (when changed)
 #   kernel.sh build     tree + build build/uml/linux with ccache
+#   kernel.sh build-x86 [EXTRA]
+#                       tree + build an x86_64 bzImage for QEMU (build/x86[-EXTRA])
 #   kernel.sh headers   install the uAPI headers into build/headers
 #   kernel.sh series    git format-patch base..HEAD into build/series
 #   kernel.sh refresh [PATCH [FILE...]]
@@ -177,24 +179,47 @@ cmd_tree() {
 	fi
 }
 
-cmd_build() {
-	cmd_tree
-	mkdir -p "$O" "$CCACHE_DIR"
-	local frags=("$top/kernel/config/uml.config")
-	[ -n "${LL_CONFIG_EXTRA:-}" ] && frags+=("$top/kernel/config/$LL_CONFIG_EXTRA")
-	cat "${frags[@]}" >"$O/.ll-fragment"
-	if ! cmp -s "$O/.ll-fragment" "$O/.ll-fragment.used" 2>/dev/null || [ ! -f "$O/.config" ]; then
-		log "configuring UML (${frags[*]##*/})"
-		make -s -C "$K" O="$O" ARCH=um KCONFIG_ALLCONFIG="$O/.ll-fragment" allnoconfig >/dev/null
-		cp "$O/.ll-fragment" "$O/.ll-fragment.used"
+# Configures output directory OUT for ARCH from allnoconfig and fragments.
+configure() { # ARCH OUT FRAGMENT...
+	local arch=$1 out=$2
+	shift 2
+	mkdir -p "$out" "$CCACHE_DIR"
+	cat "$@" >"$out/.ll-fragment"
+	if ! cmp -s "$out/.ll-fragment" "$out/.ll-fragment.used" 2>/dev/null || [ ! -f "$out/.config" ]; then
+		log "configuring $arch in $out (${*##*/})"
+		make -s -C "$K" O="$out" ARCH="$arch" KCONFIG_ALLCONFIG="$out/.ll-fragment" allnoconfig >/dev/null
+		cp "$out/.ll-fragment" "$out/.ll-fragment.used"
 		# Every line of the fragments must have taken effect.
 		local miss
-		miss=$(grep -E '^CONFIG_' "$O/.ll-fragment" | sort -u | while read -r l; do
-			grep -qxF "$l" "$O/.config" || echo "$l"; done)
+		miss=$(grep -E '^CONFIG_' "$out/.ll-fragment" | sort -u | while read -r l; do
+			grep -qxF "$l" "$out/.config" || echo "$l"; done)
 		[ -z "$miss" ] || log "warning: config lines not in effect: $(echo $miss)"
 	fi
+}
+
+cmd_build() {
+	cmd_tree
+	local frags=("$top/kernel/config/uml.config")
+	[ -n "${LL_CONFIG_EXTRA:-}" ] && frags+=("$top/kernel/config/$LL_CONFIG_EXTRA")
+	configure um "$O" "${frags[@]}"
 	log "building UML ($O/linux, -j$jobs, ccache $CCACHE_DIR)"
 	make -s -C "$K" O="$O" ARCH=um CC="ccache gcc" -j"$jobs" linux
+}
+
+# x86_64 for QEMU (scripts/qemu-run): build/x86, or build/x86-EXTRA with the
+# fragment kernel/config/EXTRA.config on top (e.g. kcsan).
+cmd_build_x86() {
+	local extra=${1:-} out=$B/x86
+	local frags=("$top/kernel/config/x86.config")
+	if [ -n "$extra" ]; then
+		[ -f "$top/kernel/config/$extra.config" ] || die "no kernel/config/$extra.config"
+		frags+=("$top/kernel/config/$extra.config")
+		out=$B/x86-$extra
+	fi
+	cmd_tree
+	configure x86_64 "$out" "${frags[@]}"
+	log "building x86_64 ($out/arch/x86/boot/bzImage, -j$jobs, ccache $CCACHE_DIR)"
+	make -s -C "$K" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage
 }
 
 # Builds security/landlock with W=1 in its own output directory (so that the
@@ -329,6 +354,7 @@ cmd_refresh() {
 case ${1:-build} in
 tree) cmd_tree ;;
 build) cmd_build ;;
+build-x86) shift; cmd_build_x86 "$@" ;;
 headers) cmd_headers ;;
 series) cmd_series ;;
 w1) cmd_w1 ;;

@@ -206,6 +206,12 @@ t_stress_fork_storm() {
 	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}" fork-storm
 }
 
+# 11c. Sandboxed children execute this program again to read: domains
+# cross execve() while commits and answers go on.
+t_stress_exec_storm() {
+	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}" exec-storm
+}
+
 # 12. Random uAPI calls (all flags, bad values, forks that enforce random
 # rulesets, supervisors killed while their sandboxes wait): no kernel report,
 # no hang; the seed in the log reproduces the sequence.
@@ -213,8 +219,22 @@ t_uapi_fuzz() {
 	"$(dirname "$tool")/uapi_fuzz" "${LL_FUZZ_SECONDS:-5}" "${LL_FUZZ_SEED:-$RANDOM}"
 }
 
-for t in t_stress t_stress_fork_storm t_uapi_fuzz t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
-	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_permissive_fold t_log_fields t_ask_pty t_trace_build t_errors t_exit_status; do
+# 12b. The same from three threads sharing the file descriptors (one closes
+# what another receives on or commits to); not reproducible by its seed.
+t_uapi_fuzz_threads() {
+	"$(dirname "$tool")/uapi_fuzz" "${LL_FUZZ_SECONDS:-5}" "${LL_FUZZ_SEED:-$RANDOM}" 3
+}
+
+# 13. Debug kernel only (LL_KMEMLEAK=1): nothing that the tests above
+# allocated in Landlock is left unreferenced.
+t_kmemleak() {
+	"$top/tests/guest/kmemleak.sh" "$work/kmemleak.txt"
+}
+
+tests="t_stress t_stress_fork_storm t_stress_exec_storm t_uapi_fuzz t_uapi_fuzz_threads t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_permissive_fold t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
+[ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
+for t in $tests; do
 	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
 done
 echo "E2E-TOTALS $pass $fail"

@@ -2,22 +2,30 @@
 /*
  * Seeded fuzzer of the Landlock supervisor uAPI, run in the patched kernel:
  *
- *   uapi_fuzz SECONDS SEED
+ *   uapi_fuzz SECONDS SEED [THREADS]
  *
  * Random sequences of ruleset creation (all flags, sizes and masks), rules
  * (all types and flags, bad values and file descriptors), every ioctl,
  * closes, dups, forks that enforce random rulesets and access files and
- * ports, rulesets passed over Unix sockets (used or left in flight), and
- * supervisors killed while sandboxed tasks wait for them.
+ * ports, rulesets passed over Unix sockets (used or left in flight, or in an
+ * unreachable cycle of sockets that only the Unix garbage collector frees),
+ * and supervisors killed while sandboxed tasks wait for them.
  * Children end by alarm at the latest.  Success is the absence of kernel
- * reports (uml-run fails on them) and of crashes; the seed reproduces a run.
+ * reports (uml-run fails on them) and of crashes.  With one thread (the
+ * default) the seed reproduces a run; with THREADS > 1, threads share the
+ * pool of file descriptors (one closes what another uses, receives on, or
+ * commits to), each with its own seed, and the interleaving is the
+ * scheduler's.  With LL_FUZZ_MAKE_IT_FAIL set, the fuzzing threads set their
+ * /proc/thread-self/make-it-fail (for failslab).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +40,48 @@
 
 #define POOL 24
 
+#define MAX_THREADS 8
+
 static int pool[POOL];
-static unsigned int seed;
+static __thread unsigned int seed;
 static char dir[64];
 static unsigned long calls, children;
+static double seconds;
+static bool done[MAX_THREADS];
+static bool fault_injection;
+/* This task's /proc/thread-self/make-it-fail, under fault injection. */
+static __thread int make_it_fail_fd = -1;
+
+static void make_it_fail(const bool on)
+{
+	if (make_it_fail_fd >= 0 && write(make_it_fail_fd, on ? "1" : "0", 1) != 1)
+		perror("uapi_fuzz: make-it-fail");
+}
+
+/*
+ * fork() without injected failures: a fork that fails in dup_mmap() panics
+ * UML 6.12 (see docs/robustness.md), whatever made it fail.  The child then
+ * sees failures like its parent.
+ */
+static pid_t fuzz_fork(void)
+{
+	pid_t child;
+
+	make_it_fail(false);
+	child = fork();
+	if (child == 0 && make_it_fail_fd >= 0) {
+		close(make_it_fail_fd);
+		make_it_fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	}
+	make_it_fail(true);
+	return child;
+}
+
+/* Interrupts a blocking call (without SA_RESTART: it fails with EINTR). */
+static void wake_up(int sig)
+{
+	(void)sig;
+}
 
 static unsigned int rnd(unsigned int n)
 {
@@ -118,7 +164,7 @@ static void op_create(void)
 		if (rnd(8) == 0)
 			u.bytes[sizeof(u.attr) + rnd(64)] = 1; /* non-zero tail */
 	}
-	calls++;
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	keep(syscall(SYS_landlock_create_ruleset, rnd(10) ? (void *)&u : NULL,
 		     sizes[rnd(sizeof(sizes) / sizeof(sizes[0]))], flag));
 }
@@ -146,7 +192,7 @@ static void op_add_rule(void)
 	} else {
 		u.operand.operand = pick_fd();
 	}
-	calls++;
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	syscall(SYS_landlock_add_rule, pick_fd(), type, rnd(12) ? (void *)&u : NULL,
 		rnd(4) ? rnd(32) : (1U << rnd(32)));
 	if (parent > 2 && type == LANDLOCK_RULE_PATH_BENEATH)
@@ -182,7 +228,7 @@ static void op_ioctl(void)
 		u.response.decision = rnd(4);
 		u.response.flags = rnd(8) == 0;
 	}
-	calls++;
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	ret = ioctl(fd, cmd, rnd(6) == 0 ? 0UL : rnd(8) == 0 ? 1UL : (unsigned long)&u);
 	if (cmd == LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET && ret >= 0)
 		keep(ret);
@@ -197,7 +243,7 @@ static void op_ioctl(void)
 /* A child that enforces random rulesets and accesses things. */
 static void op_fork(void)
 {
-	const pid_t child = fork();
+	const pid_t child = fuzz_fork();
 	char path[128];
 	int i;
 
@@ -264,7 +310,7 @@ static void send_fd(int sock, int fd)
 	cmsg->cmsg_type = SCM_RIGHTS;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	calls++;
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	sendmsg(sock, &m.msg, MSG_NOSIGNAL);
 }
 
@@ -296,7 +342,7 @@ static void op_pass_fd(void)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return;
-	child = fork();
+	child = fuzz_fork();
 	if (child == 0) {
 		alarm(2);
 		close(sv[0]);
@@ -330,6 +376,26 @@ static void op_pass_fd(void)
 }
 
 /*
+ * Rulesets in flight in an unreachable cycle: each end of a socket pair is
+ * sent over itself (so that it sits in its peer's queue) with rulesets, then
+ * both are closed.  Only the Unix garbage collector, from a work item, drops
+ * these files, and with them the last references to the rulesets.
+ */
+static void op_gc_cycle(void)
+{
+	int sv[2], i;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return;
+	for (i = 0; i < 2; i++) {
+		send_fd(sv[i], sv[i]);
+		send_fd(sv[i], pick_fd());
+	}
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
  * A supervisor killed while its sandboxed grandchild waits for it.  The kill
  * waits until the supervisor has forked: SIGKILL during fork() panics UML
  * 6.12 itself (see docs/robustness.md), with or without Landlock.
@@ -342,7 +408,7 @@ static void op_supervisor_death(void)
 
 	if (pipe2(forked, O_CLOEXEC))
 		return;
-	child = fork();
+	child = fuzz_fork();
 	if (child) {
 		close(forked[1]);
 		if (child > 0) {
@@ -368,7 +434,7 @@ static void op_supervisor_death(void)
 		const int see = ioctl(sup, LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, 0);
 		char path[128];
 
-		if (fork() == 0) {
+		if (fuzz_fork() == 0) {
 			alarm(3);
 			close(sup);
 			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -384,31 +450,34 @@ static void op_supervisor_death(void)
 	_exit(0);
 }
 
-int main(int argc, char **argv)
-{
-	const double seconds = argc > 1 ? atof(argv[1]) : 5;
-	struct timespec start, now;
-	char path[128];
-	int i;
+struct fuzz_thread {
+	unsigned int seed;
+	int id;
+};
 
-	seed = argc > 2 ? (unsigned int)atoi(argv[2]) : (unsigned int)time(NULL);
-	printf("uapi_fuzz: %.0f s, seed %u\n", seconds, seed);
-	fflush(stdout);
-	snprintf(dir, sizeof(dir), "/tmp/ll-fuzz-XXXXXX");
-	if (!mkdtemp(dir))
-		return 2;
-	snprintf(path, sizeof(path), "%s/d", dir);
-	mkdir(path, 0755);
-	for (i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), "%s/d/f%d", dir, i);
-		close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+/* One fuzzing thread, until the time is up. */
+static void *fuzz(void *data)
+{
+	const struct fuzz_thread *const arg = data;
+	struct timespec start, now;
+
+	seed = arg->seed;
+	/*
+	 * Under slab fault injection (tests/guest/faults.sh), this thread and
+	 * the children it forks see allocation failures; the main thread,
+	 * which waits for them, does not.
+	 */
+	if (fault_injection) {
+		make_it_fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+		if (make_it_fail_fd < 0) {
+			perror("uapi_fuzz: /proc/thread-self/make-it-fail");
+			exit(2);
+		}
+		make_it_fail(true);
 	}
-	for (i = 0; i < POOL; i++)
-		pool[i] = -1;
-	signal(SIGPIPE, SIG_IGN);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
-		switch (rnd(20)) {
+		switch (rnd(21)) {
 		case 0 ... 4:
 			op_create();
 			break;
@@ -430,26 +499,84 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 18:
-			if (children < 400) {
+			if (__atomic_load_n(&children, __ATOMIC_RELAXED) < 400) {
 				op_fork();
-				children++;
+				__atomic_add_fetch(&children, 1, __ATOMIC_RELAXED);
 			}
 			break;
 		case 19:
-			if (rnd(4) == 0 && children < 400) {
+			if (rnd(4) == 0 && __atomic_load_n(&children, __ATOMIC_RELAXED) < 400) {
 				if (rnd(2))
 					op_supervisor_death();
 				else
 					op_pass_fd();
-				children++;
+				__atomic_add_fetch(&children, 1, __ATOMIC_RELAXED);
 			}
+			break;
+		case 20:
+			if (rnd(4) == 0)
+				op_gc_cycle();
 			break;
 		}
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - start.tv_sec + (now.tv_nsec - start.tv_nsec) / 1e9 < seconds);
+	__atomic_store_n(&done[arg->id], true, __ATOMIC_RELEASE);
+	return NULL;
+}
 
+int main(int argc, char **argv)
+{
+	const unsigned int first_seed =
+		argc > 2 ? (unsigned int)atoi(argv[2]) : (unsigned int)time(NULL);
+	const int threads = argc > 3 ? atoi(argv[3]) : 1;
+	const struct sigaction wake = { .sa_handler = wake_up };
+	struct fuzz_thread args[MAX_THREADS];
+	pthread_t ids[MAX_THREADS];
+	char path[128];
+	int i;
+
+	seconds = argc > 1 ? atof(argv[1]) : 5;
+	if (threads < 1 || threads > MAX_THREADS) {
+		fprintf(stderr, "uapi_fuzz: THREADS must be 1 to %d\n", MAX_THREADS);
+		return 2;
+	}
+	printf("uapi_fuzz: %.0f s, seed %u, %d thread%s\n", seconds, first_seed, threads,
+	       threads > 1 ? "s" : "");
+	fflush(stdout);
+	snprintf(dir, sizeof(dir), "/tmp/ll-fuzz-XXXXXX");
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(path, sizeof(path), "%s/d", dir);
+	mkdir(path, 0755);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/d/f%d", dir, i);
+		close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	}
+	for (i = 0; i < POOL; i++)
+		pool[i] = -1;
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGUSR1, &wake, NULL);
+	fault_injection = getenv("LL_FUZZ_MAKE_IT_FAIL") != NULL;
+	for (i = 0; i < threads; i++) {
+		args[i] = (struct fuzz_thread){ first_seed + i * 7919, i };
+		if (pthread_create(&ids[i], NULL, fuzz, &args[i]))
+			return 2;
+	}
+	/*
+	 * A thread may block in a receive on a supervisor that it found
+	 * without O_NONBLOCK (another thread reused the number, or it was
+	 * passed back): once the time is up, wake the threads until they end.
+	 */
+	usleep(seconds * 1e6);
+	for (i = 0; i < threads; i++) {
+		while (!__atomic_load_n(&done[i], __ATOMIC_ACQUIRE)) {
+			pthread_kill(ids[i], SIGUSR1);
+			usleep(10000);
+		}
+		pthread_join(ids[i], NULL);
+	}
 	/* Closing the supervisors releases whoever still waits. */
 	for (i = 0; i < POOL; i++)
 		if (pool[i] > 2)

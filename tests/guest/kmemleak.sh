@@ -1,0 +1,17 @@
+#!/bin/bash
+# Runs inside the debug kernel: kmemleak scan of what the runs so far left
+# behind.  Fails if an unreferenced object has Landlock in its allocation
+# trace (other leaks are counted and listed, not failed on).
+#   tests/guest/kmemleak.sh REPORT_FILE
+report=$1
+k=/sys/kernel/debug/kmemleak
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+[ -e $k ] || { echo "kmemleak: not in this kernel"; exit 1; }
+# kmemleak reports objects unreferenced for 5 s, seen in two scans.
+sleep 6
+echo scan >$k; sleep 1; echo scan >$k
+cat $k >"$report"
+leaks=$(grep -c '^unreferenced object' "$report")
+ours=$(awk '/^unreferenced object/ { n++ } /landlock/ { hit[n] = 1 } END { print length(hit) }' "$report")
+echo "kmemleak scan: $leaks unreferenced objects, $ours with Landlock in their allocation trace"
+[ "$ours" -eq 0 ] || { grep -B2 -A20 landlock "$report" | head -60; exit 1; }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# make check-smp: the tests that need several CPUs, in the x86_64 build with
+# KCSAN and lockdep (kernel/config/kcsan.config) under QEMU -smp 4 (software
+# emulation, no KVM here).  UML, the main test kernel, has one CPU.
+# Fails on any test failure, on any lockdep/BUG/WARNING report, and on any
+# KCSAN data race with a Landlock function in its stacks; KCSAN races
+# elsewhere in the kernel are listed, not counted.  About 5 minutes, plus a
+# first build of the kernel (about 6 minutes with -j2).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${LL_BUILD_DIR:-$top/build}
+run=$B/check-smp
+rm -rf "$run"; mkdir -p "$run"
+
+bash "$top/scripts/deps.sh" qemu || exit 1
+bash "$top/kernel/scripts/kernel.sh" build-x86 kcsan || exit 1
+bash "$top/tests/kselftests.sh" || exit 1
+bash "$top/tests/project.sh" build || exit 1
+
+"$top/scripts/qemu-run" --allow-splat -s "${LL_SMP_CPUS:-4}" -t 1500 -w "$run" \
+	-k "$B/x86-kcsan/arch/x86/boot/bzImage" -l "$run/console.log" \
+	-e LL_SMP_SECONDS="${LL_SMP_SECONDS:-30}" ${LL_SMP_SEED:+-e LL_SMP_SEED=$LL_SMP_SEED} \
+	-- "$top/tests/guest/smp.sh" "$B/kselftest" "$B/user" >"$run/run.log" 2>&1
+rc=$?
+grep -E '^(smp:|stress:|uapi_fuzz|\[[a-z_]+\] |SMP-RESULT)' "$run/run.log"
+
+# shellcheck source=results.sh
+. "$top/tests/results.sh"
+read -r pass fail < <(guest_results "$run/run.log" SMP 8 $rc)
+
+# Kernel reports: KCSAN ones are split into Landlock's and the rest.
+python3 - "$run/console.log" >"$run/reports.txt" <<'P'
+import re, sys
+log = open(sys.argv[1], errors="replace").read().splitlines()
+ours, others, splats, report = [], [], [], None
+for line in log:
+    text = re.sub(r"^\[ *\d+\.\d+\] ", "", line)
+    if text.startswith("BUG: KCSAN:"):
+        report = [text]
+        continue
+    if report is not None:
+        report.append(text)
+        if text.startswith("=" * 20):
+            (ours if re.search(r"landlock|supervis|hook_", "\n".join(report)) else others).append(report)
+            report = None
+        continue
+    if re.match(r"(BUG:|WARNING:|Kernel panic|possible circular locking|possible recursive locking|"
+                r"inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|Oops)", text):
+        splats.append(text)
+print("landlock-races %d" % len(ours))
+print("other-races %d" % len(others))
+print("other-splats %d" % len(splats))
+for r in ours:
+    print("LANDLOCK RACE: " + "\n  ".join(r[:30]))
+for r in others:
+    print("other race: " + r[0])
+for s in splats:
+    print("SPLAT: " + s)
+P
+cat "$run/reports.txt" | grep -v '^  ' | sort | uniq -c | sort -rn | head -30
+if grep -qE '^(landlock-races|other-splats) [1-9]' "$run/reports.txt"; then
+	echo "check-smp: the kernel reported a problem in Landlock or a splat (see $run/reports.txt)"
+	fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+fi
+echo
+echo "$pass passed, $fail failed, 0 skipped"
+[ "$fail" -eq 0 ]
