@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make bench: builds the benchmarks, runs them once inside the patched kernel
-# (UML, about 5 minutes), repeats the comparisons that UML distorts in the
-# x86_64 build under QEMU (about 3 minutes, plus a first build of that kernel),
-# and writes docs/benchmarks.md and docs/commit-cost.png.
+# (UML, about 2 minutes), repeats the comparisons that UML distorts in the
+# x86_64 build under QEMU (about a minute, plus a first build of that kernel,
+# about 4 minutes), and writes docs/benchmarks.md and docs/commit-cost.png.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${LL_BUILD_DIR:-$top/build}
@@ -19,10 +19,10 @@ for b in access_check commit notify_rtt; do
 done
 work=$B/bench
 rm -rf "$work"; mkdir -p "$work"
-echo "Running the benchmarks in the patched kernel (about 5 minutes)..."
+echo "Running the benchmarks in the patched kernel (about 2 minutes)..."
 "$top/scripts/uml-run" -w "$work" -t 900 -- "$top/bench/run.sh" "$U" "$work" >"$work/raw.txt" 2>&1
 tr -d '\r' <"$work/raw.txt" | grep -E '^(access_check|commit|replace|busy|rtt|trace) ' >"$work/results.txt"
-echo "Repeating the notification and tracing comparisons in QEMU (about 3 minutes)..."
+echo "Repeating the notification and tracing comparisons in QEMU (about a minute)..."
 "$top/scripts/qemu-run" -s 2 -w "$work" -t 900 -- "$top/bench/run.sh" "$U" "$work" qemu >"$work/raw-qemu.txt" 2>&1
 grep -E '^(rtt|trace) ' "$work/raw-qemu.txt" | sed 's/^/qemu /' >>"$work/results.txt"
 python3 "$top/bench/report.py" "$work/results.txt" "$work" >"$top/docs/benchmarks.md"
