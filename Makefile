@@ -1,14 +1,15 @@
 # landlock-supervisor: top-level commands.  See README.md.
 #
 #   make run    build what is missing, run the main job in the patched kernel
-#   make check  build what is missing, run every test; ends "N passed, N failed"
+#   make check  build what is missing, run every test (patched and debug
+#               kernels); ends "N passed, N failed"
 #
 # Other targets: deps kernel headers series refresh clean distclean
 
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-debug check-smp bench fuzz lint clean distclean user
+.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp bench fuzz lint clean distclean user
 
 all: kernel user
 
@@ -68,7 +69,11 @@ refresh:
 run: deps
 	@LL_ARGS='$(ARGS)' bash scripts/run.sh $(CMD)
 
+# Every test on both UML kernels (patched, then debug); check-quick: the first.
 check:
+	@bash tests/check-all.sh
+
+check-quick:
 	@bash tests/check.sh
 
 # Benchmarks in the patched kernel: writes docs/benchmarks.md (not in check).

@@ -71,7 +71,7 @@ def check_table(ops, unit):
                 none = checks.get((op, d, 1, "none"))
                 if not (st and see and sor and none):
                     continue
-                if op.startswith("openat"):
+                if op.startswith("openat") and float(st[0]):
                     see_r.append(float(see[0]) / float(st[0]))
                     sor_r.append(float(sor[0]) / float(st[0]))
                 w("| %s | %d | %d | %s | %s (%s-%s) | %s (%s) | %s (%s) |" % (
@@ -196,7 +196,7 @@ def rtt_table(src, label):
         w("| %s | %s | %s |" % (way, "%s (%s-%s)" % (us(f[0]), us(f[1]), us(f[2])) if f else "n/a",
                                "%s (%s-%s)" % (us(r[0]), us(r[1]), us(r[2])) if r else "n/a"))
     w("")
-    if ("landlock", "first") in rtt and ("seccomp", "first") in rtt:
+    if all((way, mode) in rtt for way in ("landlock", "seccomp") for mode in ("first", "repeat")):
         w("Ratios landlock / seccomp: first %s, repeat %s%s." % (
             ratio(rtt[("landlock", "first")][0], rtt[("seccomp", "first")][0]),
             ratio(rtt[("landlock", "repeat")][0], rtt[("seccomp", "repeat")][0]),
@@ -219,7 +219,7 @@ def rtt_ratio(rtt, mode, other="seccomp"):
 w("**Reading.** Target: ≤ 1.0x seccomp.")
 for label, rtt in (("UML", rtt_uml), ("QEMU", rtt_qemu)):
     f, r = rtt_ratio(rtt, "first"), rtt_ratio(rtt, "repeat")
-    if f is not None:
+    if f is not None and r is not None:
         w("%s: first access %.2fx seccomp (%s), repeated access %.2fx (%s)." % (
             label, f, "met" if f <= 1.0 else "missed", r, "met" if r <= 1.0 else "missed"))
 w("")

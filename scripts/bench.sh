@@ -23,9 +23,13 @@ echo "Running the benchmarks in the patched kernel (about 2 minutes)..."
 "$top/scripts/uml-run" -w "$work" -t 900 -- "$top/bench/run.sh" "$U" "$work" >"$work/raw.txt" 2>&1
 tr -d '\r' <"$work/raw.txt" | grep -E '^(access_check|commit|replace|busy|rtt|trace) ' >"$work/results.txt"
 echo "Repeating the notification and tracing comparisons in QEMU (about a minute)..."
-"$top/scripts/qemu-run" -s 2 -w "$work" -t 900 -- "$top/bench/run.sh" "$U" "$work" qemu >"$work/raw-qemu.txt" 2>&1
-grep -E '^(rtt|trace) ' "$work/raw-qemu.txt" | sed 's/^/qemu /' >>"$work/results.txt"
-python3 "$top/bench/report.py" "$work/results.txt" "$work" >"$top/docs/benchmarks.md"
+# The report says what is missing if this part fails.
+"$top/scripts/qemu-run" -s 2 -w "$work" -t 900 -k "$B/x86/arch/x86/boot/bzImage" \
+	-- "$top/bench/run.sh" "$U" "$work" qemu >"$work/raw-qemu.txt" 2>&1 ||
+	echo "bench: the QEMU run failed (see $work/raw-qemu.txt)" >&2
+{ grep -E '^(rtt|trace) ' "$work/raw-qemu.txt" || true; } | sed 's/^/qemu /' >>"$work/results.txt"
+python3 "$top/bench/report.py" "$work/results.txt" "$work" >"$work/benchmarks.md"
+mv "$work/benchmarks.md" "$top/docs/benchmarks.md"
 plot_commit() {
 	gnuplot -e "set terminal png size 640,400; set output '$top/docs/commit-cost.png'; \
 		set logscale x; set xlabel 'rules held by the supervisor'; \

@@ -63,6 +63,7 @@ fi
 if [ "${LL_DEBUG:-0}" = 1 ]; then
 	step "ENOMEM paths (failslab) and leaks (kmemleak) in the debug kernel"
 	"$top/scripts/uml-run" -w "$run" -t 900 -e LL_FAULT_SECONDS="${LL_FAULT_SECONDS:-20}" \
+		${LL_FUZZ_SEED:+-e LL_FUZZ_SEED=$LL_FUZZ_SEED} \
 		-- "$top/tests/guest/faults.sh" "$B/kselftest" "$B/user" "$run/faults" >"$run/faults.log" 2>&1
 	rc=$?
 	grep -E '^(uapi_fuzz|kmemleak scan:|\[[a-z_]+\] |FAULTS-RESULT)' "$run/faults.log"

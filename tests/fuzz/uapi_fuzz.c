@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -47,10 +48,28 @@ static __thread unsigned int seed;
 static char dir[64];
 static unsigned long calls, children;
 static double seconds;
+/* CLOCK_MONOTONIC time at which every thread stops. */
+static struct timespec deadline;
 static bool done[MAX_THREADS];
 static bool fault_injection;
-/* This task's /proc/thread-self/make-it-fail, under fault injection. */
+/*
+ * This task's /proc/thread-self/make-it-fail, under fault injection, at a
+ * fixed high number that no other thread picks and closes (their pool holds
+ * low numbers).
+ */
 static __thread int make_it_fail_fd = -1;
+
+static int open_make_it_fail(const int slot)
+{
+	const int fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	int high;
+
+	if (fd < 0)
+		return -1;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 900 + slot);
+	close(fd);
+	return high;
+}
 
 static void make_it_fail(const bool on)
 {
@@ -70,8 +89,10 @@ static pid_t fuzz_fork(void)
 	make_it_fail(false);
 	child = fork();
 	if (child == 0 && make_it_fail_fd >= 0) {
+		const int slot = make_it_fail_fd - 900;
+
 		close(make_it_fail_fd);
-		make_it_fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+		make_it_fail_fd = open_make_it_fail(slot);
 	}
 	make_it_fail(true);
 	return child;
@@ -402,27 +423,32 @@ static void op_gc_cycle(void)
  */
 static void op_supervisor_death(void)
 {
-	int forked[2];
+	/*
+	 * Set by the supervisor once its fork returned: a shared page rather
+	 * than a pipe, whose numbers another thread could close.
+	 */
+	int *const forked =
+		mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pid_t child;
-	char c;
+	int i;
 
-	if (pipe2(forked, O_CLOEXEC))
+	if (forked == MAP_FAILED)
 		return;
 	child = fuzz_fork();
 	if (child) {
-		close(forked[1]);
-		if (child > 0) {
-			/* EOF if the supervisor ended first. */
-			if (read(forked[0], &c, 1) < 0)
-				c = 0;
+		/* Until it forked or ended; its alarm ends it within 3 s. */
+		for (i = 0; child > 0 && i < 4000 && !__atomic_load_n(forked, __ATOMIC_ACQUIRE) &&
+			    !kill(child, 0);
+		     i++)
+			usleep(1000);
+		if (child > 0 && __atomic_load_n(forked, __ATOMIC_ACQUIRE)) {
 			if (rnd(2))
 				usleep(rnd(20000));
 			kill(child, SIGKILL);
 		}
-		close(forked[0]);
+		munmap(forked, sizeof(int));
 		return;
 	}
-	close(forked[0]);
 	alarm(3);
 	{
 		const struct landlock_ruleset_attr attr = {
@@ -443,8 +469,7 @@ static void op_supervisor_death(void)
 			close(open(path, O_RDONLY | O_CLOEXEC));
 			_exit(0);
 		}
-		if (write(forked[1], "", 1) < 0)
-			_exit(0);
+		__atomic_store_n(forked, 1, __ATOMIC_RELEASE);
 		pause();
 	}
 	_exit(0);
@@ -459,7 +484,7 @@ struct fuzz_thread {
 static void *fuzz(void *data)
 {
 	const struct fuzz_thread *const arg = data;
-	struct timespec start, now;
+	struct timespec now;
 
 	seed = arg->seed;
 	/*
@@ -468,14 +493,13 @@ static void *fuzz(void *data)
 	 * which waits for them, does not.
 	 */
 	if (fault_injection) {
-		make_it_fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+		make_it_fail_fd = open_make_it_fail(arg->id);
 		if (make_it_fail_fd < 0) {
 			perror("uapi_fuzz: /proc/thread-self/make-it-fail");
 			exit(2);
 		}
 		make_it_fail(true);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
 		switch (rnd(21)) {
 		case 0 ... 4:
@@ -521,7 +545,8 @@ static void *fuzz(void *data)
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while (now.tv_sec - start.tv_sec + (now.tv_nsec - start.tv_nsec) / 1e9 < seconds);
+	} while (now.tv_sec < deadline.tv_sec ||
+		 (now.tv_sec == deadline.tv_sec && now.tv_nsec < deadline.tv_nsec));
 	__atomic_store_n(&done[arg->id], true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -559,6 +584,13 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGUSR1, &wake, NULL);
 	fault_injection = getenv("LL_FUZZ_MAKE_IT_FAIL") != NULL;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)seconds;
+	deadline.tv_nsec += (long)((seconds - (time_t)seconds) * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
 	for (i = 0; i < threads; i++) {
 		args[i] = (struct fuzz_thread){ first_seed + i * 7919, i };
 		if (pthread_create(&ids[i], NULL, fuzz, &args[i]))
@@ -569,7 +601,8 @@ int main(int argc, char **argv)
 	 * without O_NONBLOCK (another thread reused the number, or it was
 	 * passed back): once the time is up, wake the threads until they end.
 	 */
-	usleep(seconds * 1e6);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
+		;
 	for (i = 0; i < threads; i++) {
 		while (!__atomic_load_n(&done[i], __ATOMIC_ACQUIRE)) {
 			pthread_kill(ids[i], SIGUSR1);

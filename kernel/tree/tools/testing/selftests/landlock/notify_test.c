@@ -831,6 +831,67 @@ TEST_F(notify, threads_wait_independently)
 	self->child = -1;
 }
 
+/* The documented limit of events not answered yet, received or not. */
+#define MAX_PENDING_EVENTS 4096
+
+/*
+ * With as many waiters as a supervisor may hold events for, all received,
+ * one more denied access is a plain denial: no event and no wait.
+ */
+TEST_F_TIMEOUT(notify, event_queue_limit, 180)
+{
+	struct landlock_supervisor_event event;
+	int go[2], result[2], i, err = -1;
+	char c;
+
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(result, O_CLOEXEC));
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (self->child == 0) {
+		struct opener *const openers =
+			calloc(MAX_PENDING_EVENTS, sizeof(*openers));
+		pthread_attr_t attr;
+		pthread_t thread;
+
+		if (!openers || sandbox(self->supervisor_fd) ||
+		    pthread_attr_init(&attr) ||
+		    pthread_attr_setstacksize(&attr, 64 * 1024))
+			_exit(200);
+		for (i = 0; i < MAX_PENDING_EVENTS; i++) {
+			openers[i].path = self->cf;
+			if (pthread_create(&thread, &attr, open_thread,
+					   &openers[i]))
+				_exit(201);
+		}
+		if (read(go[0], &c, 1) != 1)
+			_exit(202);
+		err = open(self->cf, O_RDONLY | O_CLOEXEC) < 0 ? errno : 0;
+		if (write(result[1], &err, sizeof(err)) != sizeof(err))
+			_exit(203);
+		/* exit_group() ends the waiting threads. */
+		_exit(0);
+	}
+	for (i = 0; i < MAX_PENDING_EVENTS; i++) {
+		ASSERT_EQ(1, poll_event(self->supervisor_fd, 30000));
+		ASSERT_EQ(0, recv_event(self->supervisor_fd, &event));
+		close(event.object_fd);
+	}
+	ASSERT_EQ(1, write(go[1], "", 1));
+	/* A wait for the supervisor would not end. */
+	ASSERT_EQ(1, poll(&(struct pollfd){ .fd = result[0], .events = POLLIN },
+			  1, 10000));
+	ASSERT_EQ((ssize_t)sizeof(err), read(result[0], &err, sizeof(err)));
+	EXPECT_EQ(EACCES, err);
+	EXPECT_EQ(0, poll_event(self->supervisor_fd, 200));
+	EXPECT_EQ(0, child_status(self->child));
+	self->child = -1;
+	close(go[0]);
+	close(go[1]);
+	close(result[0]);
+	close(result[1]);
+}
+
 TEST_F(notify, nested_supervisors_in_order)
 {
 	struct landlock_supervisor_event event;
@@ -957,6 +1018,7 @@ TEST_F(notify, io_uring_gets_eacces_without_event)
  */
 TEST_F(notify, receiver_visibility)
 {
+	struct landlock_supervisor_event seen;
 	int status, pipe_fds[2];
 	pid_t receiver;
 
@@ -985,15 +1047,11 @@ TEST_F(notify, receiver_visibility)
 	}
 	ASSERT_EQ(receiver, waitpid(receiver, &status, 0));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	{
-		struct landlock_supervisor_event event;
-
-		ASSERT_EQ(sizeof(event), read(pipe_fds[0], &event, sizeof(event)));
-		EXPECT_EQ(0, event.tgid);
-		EXPECT_EQ(0, event.tid);
-		EXPECT_EQ(-1, event.object_fd);
-		EXPECT_EQ(LANDLOCK_ACCESS_FS_READ_FILE, event.access);
-	}
+	ASSERT_EQ(sizeof(seen), read(pipe_fds[0], &seen, sizeof(seen)));
+	EXPECT_EQ(0, seen.tgid);
+	EXPECT_EQ(0, seen.tid);
+	EXPECT_EQ(-1, seen.object_fd);
+	EXPECT_EQ(LANDLOCK_ACCESS_FS_READ_FILE, seen.access);
 	EXPECT_EQ(EACCES, child_status(self->child));
 	self->child = -1;
 }
@@ -1001,6 +1059,7 @@ TEST_F(notify, receiver_visibility)
 /* A receiver in a child PID namespace that may ptrace: fds, no IDs. */
 TEST_F(notify, receiver_in_child_pid_namespace)
 {
+	struct landlock_supervisor_event seen;
 	int status, pipe_fds[2];
 	pid_t receiver;
 
@@ -1026,12 +1085,8 @@ TEST_F(notify, receiver_in_child_pid_namespace)
 	}
 	ASSERT_EQ(receiver, waitpid(receiver, &status, 0));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	{
-		struct landlock_supervisor_event event;
-
-		ASSERT_EQ(sizeof(event), read(pipe_fds[0], &event, sizeof(event)));
-		EXPECT_EQ(0, event.tgid);
-	}
+	ASSERT_EQ(sizeof(seen), read(pipe_fds[0], &seen, sizeof(seen)));
+	EXPECT_EQ(0, seen.tgid);
 	EXPECT_EQ(EACCES, child_status(self->child));
 	self->child = -1;
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make check: every test, on both UML kernels: the patched kernel (tests/
+# check.sh) and the same series built with lockdep, KASAN, kmemleak and the
+# other debug options (LL_DEBUG=1 tests/check.sh, with fault injection and
+# longer fuzzing).  Ends with one line "N passed, N failed, N skipped" and
+# exits non-zero when anything failed.  (make check-quick runs the first
+# half; make check-smp, the QEMU SMP/KCSAN run, is separate: see README.)
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+pass=0 fail=0 skip=0
+B=${LL_BUILD_DIR:-$top/build}
+mkdir -p "$B"
+for debug in 0 1; do
+	[ $debug = 1 ] && printf '\n#### The same on the debug kernel (make check-debug)\n'
+	LL_DEBUG=$debug bash "$top/tests/check.sh" 2>&1 | tee "$B/check-all.$debug.log"
+	read -r p f s < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
+		"$B/check-all.$debug.log" | tail -n1)
+	# No totals: the run stopped early (e.g. a build failed).
+	[ -n "${p:-}" ] || { p=0 f=1 s=0; }
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	p= f= s=
+done
+echo
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
