@@ -30,8 +30,8 @@
 #include "common.h"
 
 #define REPS 7
-#define ITER 2000
-#define BATCH 2048
+#define ITER bench_count(2000, 20)
+#define BATCH bench_count(2048, 64)
 
 enum config { NONE, STOCK, SUPERVISEE, SUPERVISOR };
 static const char *const config_names[] = { "none", "stock", "supervisee", "supervisor" };
@@ -169,7 +169,8 @@ static void measure(const char *op, int depth, int layers, enum config config)
 			if (getrlimit(RLIMIT_NOFILE, &files))
 				_exit(1);
 			files.rlim_cur = files.rlim_max;
-			if (files.rlim_cur < BATCH + 64 || setrlimit(RLIMIT_NOFILE, &files) ||
+			if (files.rlim_cur < (rlim_t)BATCH + 64 ||
+			    setrlimit(RLIMIT_NOFILE, &files) ||
 			    io_uring_queue_init(BATCH, &ring, 0))
 				_exit(1);
 		}
@@ -200,13 +201,14 @@ static void measure(const char *op, int depth, int layers, enum config config)
 int main(void)
 {
 	static const int depths[] = { 1, 10, 100 }, layer_counts[] = { 1, 4, 16 };
+	const unsigned int num = bench_count(3, 1);
 	unsigned int d, l, c;
 
 	snprintf(top, sizeof(top), "/tmp/ll-bench-check");
 	mkdir(top, 0755);
-	for (d = 0; d < 3; d++) {
+	for (d = 0; d < num; d++) {
 		make_tree(depths[d]);
-		for (l = 0; l < 3; l++)
+		for (l = 0; l < num; l++)
 			for (c = NONE; c <= SUPERVISOR; c++) {
 				if (c == NONE && l > 0)
 					continue;

@@ -160,12 +160,13 @@ static void bench_busy(void)
 int main(void)
 {
 	static const int sizes[] = { 10, 1000, 10000, 100000 };
+	const unsigned int num = bench_count(4, 2);
 	unsigned int i;
 	pid_t child;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < num; i++)
 		bench_commit(sizes[i]);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < num; i++)
 		bench_replace(sizes[i]);
 	fflush(stdout);
 	/* Sandboxes itself: in a child. */

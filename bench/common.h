@@ -15,6 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * LL_BENCH_QUICK=1 (the smoke test of make check): every case once, with
+ * small counts; the figures mean nothing, the run shows that all work.
+ */
+static inline int bench_quick(void)
+{
+	return getenv("LL_BENCH_QUICK") != NULL;
+}
+
+/* @full normally, @quick in a smoke run. */
+static inline int bench_count(int full, int quick)
+{
+	return bench_quick() ? quick : full;
+}
+
 static inline double now_ns(void)
 {
 	struct timespec ts;

@@ -26,7 +26,7 @@
 
 #include "common.h"
 
-#define FILES 200
+#define FILES bench_count(200, 5)
 #define REPS 5
 
 static char dir[64];

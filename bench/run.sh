@@ -1,21 +1,20 @@
 #!/bin/bash
 # Runs inside the patched kernel (make bench): every benchmark, raw lines on
 # stdout for scripts/bench.sh.
-#   bench/run.sh BIN_DIR WORK_DIR [qemu]
+#   bench/run.sh BIN_DIR [qemu]
+# LL_BENCH_QUICK=1: each benchmark once with small counts (make check).
 # With "qemu" (the x86_64 build under QEMU, software emulation): only the
 # comparisons that UML's host round trips distort (notification round trip,
 # tracing).
 set -u
 bin=$1
-work=$2
-qemu=${3:-}
-# QEMU's shared directory is uncached 9p, where each lookup makes a new inode
-# and rules tied to inodes do not hold: build in a tmpfs instead, outside
+qemu=${2:-}
+# The traced builds run in the guest's /run, a tmpfs: not in the host
+# directory the guest may write, which is uncached 9p under QEMU (each lookup
+# makes a new inode, and rules tied to inodes do not hold) and may be under
 # /tmp (which the tracing's base policy allows, so nothing would be traced).
-if [ -n "$qemu" ]; then
-	mount -t tmpfs -o mode=755 ll-bench /mnt || exit 1
-	work=/mnt
-fi
+work=/run/ll-bench
+rm -rf "$work"; mkdir -p "$work" || exit 1
 top=$(cd "$(dirname "$0")/.." && pwd)
 ip link set lo up 2>/dev/null
 
@@ -39,7 +38,9 @@ M
 base=$top/examples/compiler.json
 # A first build warms the caches (page cache, dentries) for all three.
 build_lib "$work/warm"; make -s -j1 -C "$work/warm" >/dev/null 2>&1
-for rep in 1 2 3; do
+reps="1 2 3"
+[ -n "${LL_BENCH_QUICK:-}" ] && reps=1
+for rep in $reps; do
 	build_lib "$work/plain"; t0=$(ns); make -s -j1 -C "$work/plain" >/dev/null 2>&1; t1=$(ns)
 	echo "trace plain $rep $(( (t1 - t0) / 1000 ))"
 	build_lib "$work/ll"; t0=$(ns)

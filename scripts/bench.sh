@@ -9,23 +9,19 @@ B=${LL_BUILD_DIR:-$top/build}
 U=$B/user
 bash "$top/scripts/deps.sh" qemu
 command -v gnuplot >/dev/null || { apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 || sudo apt-get install -y -qq gnuplot-nox >/dev/null; }
-command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null 2>&1 || sudo apt-get install -y -qq strace >/dev/null; }
 bash "$top/kernel/scripts/kernel.sh" build
 bash "$top/kernel/scripts/kernel.sh" build-x86
 make -s -C "$top" user >/dev/null
-for b in access_check commit notify_rtt; do
-	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
-		-o "$U/${b/commit/commit_bench}" "$top/bench/$b.c" -luring
-done
+bash "$top/bench/build.sh"
 work=$B/bench
 rm -rf "$work"; mkdir -p "$work"
 echo "Running the benchmarks in the patched kernel (about 2 minutes)..."
-"$top/scripts/uml-run" -w "$work" -t 900 -- "$top/bench/run.sh" "$U" "$work" >"$work/raw.txt" 2>&1
+"$top/scripts/uml-run" -w "$work" -t 900 -- "$top/bench/run.sh" "$U" >"$work/raw.txt" 2>&1
 tr -d '\r' <"$work/raw.txt" | grep -E '^(access_check|commit|replace|busy|rtt|trace) ' >"$work/results.txt"
 echo "Repeating the notification and tracing comparisons in QEMU (about a minute)..."
 # The report says what is missing if this part fails.
 "$top/scripts/qemu-run" -s 2 -w "$work" -t 900 -k "$B/x86/arch/x86/boot/bzImage" \
-	-- "$top/bench/run.sh" "$U" "$work" qemu >"$work/raw-qemu.txt" 2>&1 ||
+	-- "$top/bench/run.sh" "$U" qemu >"$work/raw-qemu.txt" 2>&1 ||
 	echo "bench: the QEMU run failed (see $work/raw-qemu.txt)" >&2
 { grep -E '^(rtt|trace) ' "$work/raw-qemu.txt" || true; } | sed 's/^/qemu /' >>"$work/results.txt"
 python3 "$top/bench/report.py" "$work/results.txt" "$work" >"$work/benchmarks.md"

@@ -15,8 +15,9 @@ packages=(
 	ccache xz-utils rsync cpio git perl python3 kmod
 	# Kernel selftests.
 	libcap-dev
-	# Benchmarks: batched in-kernel access checks (bench/access_check.c).
-	liburing-dev
+	# Benchmarks: batched in-kernel access checks (bench/access_check.c),
+	# the tracing comparison.
+	liburing-dev strace
 	# Fuzzing (make fuzz, make check-debug) and the pty tests.
 	clang libclang-rt-14-dev util-linux
 	# User space: library, command, tests; its style and static checks.

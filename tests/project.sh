@@ -18,6 +18,8 @@ build() {
 	# The uAPI fuzzer (tests/fuzz/uapi_fuzz.c).
 	gcc -O1 -g -pthread -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/uapi_fuzz" "$top/tests/fuzz/uapi_fuzz.c" || return 1
+	# The benchmarks (make bench), for their smoke test.
+	bash "$top/bench/build.sh" || return 1
 	# The alternatives comparison (docs/alternatives.md).
 	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/reload" "$top/examples/alternatives/reload.c" || return 1

@@ -225,13 +225,28 @@ t_uapi_fuzz_threads() {
 	"$(dirname "$tool")/uapi_fuzz" "${LL_FUZZ_SECONDS:-5}" "${LL_FUZZ_SEED:-$RANDOM}" 3
 }
 
+# 12c. Every benchmark of make bench runs (LL_BENCH_QUICK: small counts),
+# prints all its lines and none "failed", and the report is written.
+t_bench_smoke() {
+	local bin out
+	bin=$(dirname "$tool")
+	out=$work/bench-smoke
+	mkdir -p "$out"
+	LL_BENCH_QUICK=1 "$top/bench/run.sh" "$bin" >"$out/raw.txt" 2>&1 || return 1
+	! grep -q failed "$out/raw.txt" || { grep failed "$out/raw.txt"; return 1; }
+	for kind in access_check commit replace busy rtt "trace plain" "trace landlock" "trace strace"; do
+		grep -q "^$kind " "$out/raw.txt" || { echo "no '$kind' line"; return 1; }
+	done
+	python3 "$top/bench/report.py" "$out/raw.txt" "$out" >"$out/benchmarks.md"
+}
+
 # 13. Debug kernel only (LL_KMEMLEAK=1): nothing that the tests above
 # allocated in Landlock is left unreferenced.
 t_kmemleak() {
 	"$top/tests/guest/kmemleak.sh" "$work/kmemleak.txt"
 }
 
-tests="t_stress t_stress_fork_storm t_stress_exec_storm t_uapi_fuzz t_uapi_fuzz_threads t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+tests="t_stress t_stress_fork_storm t_stress_exec_storm t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_permissive_fold t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
 for t in $tests; do
