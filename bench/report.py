@@ -283,7 +283,7 @@ for label, t in (("UML", tr), ("QEMU", tr_qemu)):
     speed = statistics.median(t["strace"]) / statistics.median(t["landlock"])
     added_st = statistics.median(t["strace"]) / plain - 1
     w("%s: `--trace` %.2fx untraced (%s); strace %.2fx slower than `--trace` (%s as a ratio"
-      " of build times); strace adds %.0f%% to the build, `--trace` %+.0f%%." % (
+      " of build times); strace adds %.0f%% to the build, `--trace` %+.1f%%." % (
           label, over, "met" if over <= 1.2 else "missed", speed,
           "met" if speed >= 5 else "missed", 100 * added_st, 100 * (over - 1)))
 w("")
