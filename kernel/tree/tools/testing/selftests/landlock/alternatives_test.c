@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "supervisor_common.h"
 
 #define RW (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE)
 #define R LANDLOCK_ACCESS_FS_READ_FILE
@@ -88,22 +89,6 @@ static int enforce_supervisee(const int supervisor_fd)
 		ioctl(supervisor_fd, LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, 0);
 
 	return enforce(supervisee_fd);
-}
-
-static int test_open(const char *const path, const int flags)
-{
-	const int fd = open(path, flags | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	return remove(path);
 }
 
 FIXTURE(alt)

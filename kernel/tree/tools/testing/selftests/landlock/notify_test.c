@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "supervisor_common.h"
 
 #define ACCESS_FS                                                    \
 	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |   \
@@ -48,35 +49,6 @@ static int create_notifier(const __u64 handled_fs, const __u64 handled_net)
 	return landlock_create_ruleset(&attr, sizeof(attr),
 				       LANDLOCK_CREATE_RULESET_SUPERVISOR |
 					       LANDLOCK_CREATE_RULESET_NOTIFY);
-}
-
-static int path_rule(const int ruleset_fd, const char *const path,
-		     const __u64 access, const __u32 flags)
-{
-	struct landlock_path_beneath_attr attr = {
-		.allowed_access = access,
-		.parent_fd = open(path, O_PATH | O_CLOEXEC),
-	};
-	int err;
-
-	if (attr.parent_fd < 0)
-		return -1;
-	err = landlock_add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &attr,
-				flags);
-	close(attr.parent_fd);
-	return err;
-}
-
-static int port_rule(const int ruleset_fd, const __u64 port,
-		     const __u64 access, const __u32 flags)
-{
-	const struct landlock_net_port_attr attr = {
-		.allowed_access = access,
-		.port = port,
-	};
-
-	return landlock_add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT, &attr,
-				 flags);
 }
 
 static int enforce_supervisee(const int supervisor_fd)
@@ -147,12 +119,6 @@ static int poll_event(const int supervisor_fd, const int ms)
 	};
 
 	return poll(&pfd, 1, ms);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	return remove(path);
 }
 
 FIXTURE(notify)
@@ -242,15 +208,6 @@ static pid_t spawn(FIXTURE_DATA(notify) * const self, const enum action action,
 		break;
 	}
 	_exit(err);
-}
-
-static int child_status(const pid_t child)
-{
-	int status;
-
-	if (waitpid(child, &status, 0) != child)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1000;
 }
 
 TEST(notify_uapi)
@@ -1089,24 +1046,6 @@ TEST_F(notify, receiver_in_child_pid_namespace)
 	EXPECT_EQ(0, seen.tgid);
 	EXPECT_EQ(EACCES, child_status(self->child));
 	self->child = -1;
-}
-
-static int test_connect(const __u16 port)
-{
-	const struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (connect(fd, (const struct sockaddr *)&addr, sizeof(addr)))
-		err = errno;
-	close(fd);
-	return err;
 }
 
 TEST(connect_event)

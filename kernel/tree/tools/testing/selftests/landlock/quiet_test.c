@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "supervisor_common.h"
 
 #define HANDLED (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE)
 
@@ -34,23 +35,6 @@ static int create_notifier(const __u64 quiet_fs)
 	return landlock_create_ruleset(&attr, sizeof(attr),
 				       LANDLOCK_CREATE_RULESET_SUPERVISOR |
 					       LANDLOCK_CREATE_RULESET_NOTIFY);
-}
-
-static int path_rule(const int ruleset_fd, const char *const path,
-		     const __u64 access, const __u32 flags)
-{
-	struct landlock_path_beneath_attr attr = {
-		.allowed_access = access,
-		.parent_fd = open(path, O_PATH | O_CLOEXEC),
-	};
-	int err;
-
-	if (attr.parent_fd < 0)
-		return -1;
-	err = landlock_add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &attr,
-				flags);
-	close(attr.parent_fd);
-	return err;
 }
 
 /* Sandboxes a child in a new layer of @supervisor_fd, then opens @path. */
@@ -70,15 +54,6 @@ static pid_t spawn_open(const int supervisor_fd, const char *const path,
 		_exit(200);
 	fd = open(path, flags | O_CLOEXEC);
 	_exit(fd < 0 ? errno : 0);
-}
-
-static int child_status(const pid_t child)
-{
-	int status;
-
-	if (waitpid(child, &status, 0) != child)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1000;
 }
 
 static int has_event(const int supervisor_fd, const int ms)
@@ -105,12 +80,6 @@ static void deny_event(struct __test_metadata *const _metadata,
 			   &response));
 	if (event.object_fd >= 0)
 		close(event.object_fd);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	return remove(path);
 }
 
 FIXTURE(quiet)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "supervisor_common.h"
 
 #define ACCESS_RW                                                  \
 	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
@@ -52,39 +53,6 @@ static int create_supervisor(const __u64 handled_fs, const __u64 handled_net)
 			      LANDLOCK_CREATE_RULESET_SUPERVISOR);
 }
 
-/* Returns 0 or -1 with errno, as landlock_add_rule(). */
-static int path_rule(const int ruleset_fd, const char *const path,
-		     const __u64 access, const __u32 flags)
-{
-	struct landlock_path_beneath_attr attr = {
-		.allowed_access = access,
-		.parent_fd = path ? open(path, O_PATH | O_CLOEXEC) : -1,
-	};
-	int err, saved_errno;
-
-	if (path && attr.parent_fd < 0)
-		return -1;
-	err = landlock_add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &attr,
-				flags);
-	saved_errno = errno;
-	if (attr.parent_fd >= 0)
-		close(attr.parent_fd);
-	errno = saved_errno;
-	return err;
-}
-
-static int port_rule(const int ruleset_fd, const __u64 port,
-		     const __u64 access, const __u32 flags)
-{
-	const struct landlock_net_port_attr attr = {
-		.allowed_access = access,
-		.port = port,
-	};
-
-	return landlock_add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT, &attr,
-				 flags);
-}
-
 static int commit(const int supervisor_fd)
 {
 	return ioctl(supervisor_fd, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0);
@@ -100,23 +68,6 @@ static int enforce(const int ruleset_fd)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
 	return landlock_restrict_self(ruleset_fd, 0);
-}
-
-/* Returns 0 if @path can be opened with @flags, or the errno. */
-static int test_open(const char *const path, const int flags)
-{
-	const int fd = open(path, flags | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	return remove(path);
 }
 
 /* A private directory with a small file hierarchy. */
@@ -227,6 +178,9 @@ TEST(create_errors)
 
 TEST(file_descriptors)
 {
+	struct landlock_path_beneath_attr not_a_path = {
+		.allowed_access = LANDLOCK_ACCESS_FS_READ_DIR,
+	};
 	const int supervisor_fd = create_supervisor(ACCESS_RW, 0);
 	int supervisee_fd, ruleset_fd;
 
@@ -264,17 +218,11 @@ TEST(file_descriptors)
 	EXPECT_EQ(EBADFD, errno);
 
 	/* A ruleset is not a path. */
-	{
-		const struct landlock_path_beneath_attr attr = {
-			.allowed_access = LANDLOCK_ACCESS_FS_READ_DIR,
-			.parent_fd = supervisor_fd,
-		};
-
-		EXPECT_EQ(-1, landlock_add_rule(supervisee_fd,
-						LANDLOCK_RULE_PATH_BENEATH,
-						&attr, 0));
-		EXPECT_EQ(EBADFD, errno);
-	}
+	not_a_path.parent_fd = supervisor_fd;
+	EXPECT_EQ(-1, landlock_add_rule(supervisee_fd,
+					LANDLOCK_RULE_PATH_BENEATH, &not_a_path,
+					0));
+	EXPECT_EQ(EBADFD, errno);
 
 	/* The supervisor cannot be enforced, its supervisee can. */
 	ASSERT_EQ(0, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
@@ -872,24 +820,6 @@ static int test_bind(const __u16 port)
 	if (fd < 0)
 		return errno;
 	if (bind(fd, (const struct sockaddr *)&addr, sizeof(addr)))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-static int test_connect(const __u16 port)
-{
-	const struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (connect(fd, (const struct sockaddr *)&addr, sizeof(addr)))
 		err = errno;
 	close(fd);
 	return err;
