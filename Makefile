@@ -16,11 +16,14 @@ all: kernel user
 # --- User space: library, command, tests (build/user) ---------------------
 U := $(B)/user
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -Iinclude \
-	-isystem $(B)/headers/include $(shell pkg-config --cflags json-c 2>/dev/null)
-USER_LIBS := $(shell pkg-config --libs json-c 2>/dev/null)
-LIB_SRCS := lib/uapi.c lib/policy.c lib/supervisor.c lib/events.c
+	-isystem $(B)/headers/include $(shell pkg-config --cflags json-c yajl 2>/dev/null)
+# The policy parser: YAJL for JSON, toml++ (C++, lib/toml.cpp) for TOML.
+USER_LIBS := $(shell pkg-config --libs json-c yajl tomlplusplus 2>/dev/null) -lstdc++
+USER_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
+	$(shell pkg-config --cflags tomlplusplus 2>/dev/null)
+LIB_SRCS := lib/uapi.c lib/policy.c lib/config.c lib/json.c lib/supervisor.c lib/events.c
 CLI_SRCS := cli/landlock-supervise.c cli/trace.c
-LIB_OBJS := $(LIB_SRCS:%.c=$(U)/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(U)/%.o) $(U)/lib/toml.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(U)/%.o)
 LIB_VERSION := 0.1.0
 
@@ -32,6 +35,12 @@ $(B)/headers/.ll-applied:
 $(U)/%.o: %.c include/landlock-supervise.h lib/internal.h cli/trace.h $(B)/headers/.ll-applied
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Icli -Ilib -c -o $@ $<
+
+$(LIB_OBJS): lib/tree.h
+
+$(U)/lib/toml.o: lib/toml.cpp lib/tree.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(USER_CXXFLAGS) -Ilib -c -o $@ $<
 
 $(U)/liblandlock-supervise.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^

@@ -74,10 +74,13 @@ struct ll_policy {
 };
 
 /*
- * Parses a landlockconfig JSON file and composes it into @policy (handled
- * rights and rules are united).  On error, returns -1, leaves @policy as it
- * was, and writes "FILE:LINE:COLUMN: message" (syntax) or
- * "FILE: JSON.PATH: message" into @err.
+ * Parses one landlockconfig file (JSON, or TOML if its name ends in
+ * ".toml"; a directory: its files) and composes it into @policy as
+ * landlockconfig composes (handled rights and scopes intersected, rules
+ * united within them, lowest ABI); an empty @policy (all zero) takes the
+ * file as it is.  Variables are the file's own: to share them between
+ * files, use ll_policy_load_files().  On error, returns -1, leaves @policy
+ * as it was, and writes "FILE:LINE:COLUMN: JSON.PATH: message" into @err.
  */
 int ll_policy_load(struct ll_policy *policy, const char *file, char *err);
 int ll_policy_load_string(struct ll_policy *policy, const char *name, const char *json, char *err);
@@ -85,8 +88,43 @@ void ll_policy_free(struct ll_policy *policy);
 /* Adds @access to the rule of @path (creating it). */
 int ll_policy_add_path(struct ll_policy *policy, const char *path, uint64_t access);
 int ll_policy_add_port(struct ll_policy *policy, uint64_t port, uint64_t access);
-/* Writes @policy as landlockconfig JSON; 0 or -1 with errno. */
+/* Drops from each rule the rights that @policy does not handle. */
+void ll_policy_mask(struct ll_policy *policy);
+/*
+ * Writes @policy as landlockconfig JSON that reads back to the same policy
+ * (handled rights, scopes, rules; "$" in paths written "$$"); 0 or -1 with
+ * errno.
+ */
 int ll_policy_write(const struct ll_policy *policy, const char *file);
+
+/*
+ * landlockconfig configurations before resolution: files (JSON, or TOML for
+ * names ending in ".toml") and directories (their *.json and *.toml files)
+ * composed as landlockconfig does (handled rights intersected, rules
+ * united, variables shared, lowest ABI), then resolved into a policy.
+ * Errors are "FILE:LINE:COLUMN: JSON.PATH: message", in @err (@len bytes).
+ */
+struct ll_config;
+enum ll_config_format {
+	LL_CONFIG_JSON,
+	LL_CONFIG_TOML,
+};
+
+struct ll_config *ll_config_new(void);
+void ll_config_free(struct ll_config *config);
+/* Parses a file or a directory and composes it in; on error, @config stays. */
+int ll_config_load(struct ll_config *config, const char *path, char *err, size_t len);
+int ll_config_load_string(struct ll_config *config, const char *name, const char *text, size_t size,
+			  enum ll_config_format format, char *err, size_t len);
+/* Resolves variables: @policy (freed first) gets the rules; 0 or -1. */
+int ll_config_resolve(const struct ll_config *config, struct ll_policy *policy, char *err,
+		      size_t len);
+/*
+ * Composes and resolves @paths (files or directories) into @policy, which
+ * is replaced: landlockconfig's result for these files (an error if none).
+ */
+int ll_policy_load_files(struct ll_policy *policy, const char *const *paths, size_t count,
+			 char *err);
 
 /* User space policy algebra, on path strings and ports. */
 int ll_policy_union(struct ll_policy *dst, const struct ll_policy *src);

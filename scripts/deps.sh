@@ -21,7 +21,8 @@ packages=(
 	# Fuzzing (make fuzz, make check-debug) and the pty tests.
 	clang libclang-rt-14-dev util-linux
 	# User space: library, command, tests; its style and static checks.
-	pkg-config libjson-c-dev clang-format cppcheck
+	# The policy parser: YAJL (JSON with token positions), toml++ (TOML).
+	pkg-config libjson-c-dev libyajl-dev libtomlplusplus-dev g++ clang-format cppcheck
 	# Shell tools used by the harness and the tests.
 	util-linux procps coreutils
 )

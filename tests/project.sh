@@ -26,11 +26,30 @@ build() {
 	# The kernel series' sample supervisor (samples/landlock/supervisor.c).
 	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/supervisor-sample" "$B/linux/samples/landlock/supervisor.c" || return 1
+	# The library with ASan/UBSan for the unit tests and the conformance
+	# corpus (tests/conformance).
+	local san="-g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer" f
+	mkdir -p "$U/san" || return 1
+	for f in uapi policy config json supervisor events; do
+		gcc -std=gnu11 $san -Wall -Wextra -Werror -I"$top/include" -I"$top/lib" \
+			-isystem "$B/headers/include" $(pkg-config --cflags json-c yajl) \
+			-c -o "$U/san/$f.o" "$top/lib/$f.c" || return 1
+	done
+	g++ -std=c++17 $san -Wall -Wextra -Werror -I"$top/lib" $(pkg-config --cflags tomlplusplus) \
+		-c -o "$U/san/toml.o" "$top/lib/toml.cpp" || return 1
+	for f in user/policy_test conformance/conformance; do
+		gcc -std=gnu11 $san -Wall -Wextra -Werror -I"$top/include" -I"$top/lib" \
+			-isystem "$B/headers/include" -c -o "$U/san/${f#*/}.o" "$top/tests/$f.c" &&
+			g++ $san -o "$U/${f#*/}" "$U/san/${f#*/}.o" "$U"/san/{uapi,policy,config,json,supervisor,events,toml}.o \
+				$(pkg-config --libs json-c yajl tomlplusplus) || return 1
+	done
+	# The command's internals (tests/user/cli_test.c), against the library.
 	gcc -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-		-fno-omit-frame-pointer -I"$top/include" -I"$top/lib" \
+		-fno-omit-frame-pointer -I"$top/include" -I"$top/cli" \
 		-isystem "$B/headers/include" $(pkg-config --cflags json-c) \
-		-o "$U/policy_test" "$top/tests/user/policy_test.c" \
-		"$top"/lib/{uapi,policy,supervisor,events}.c $(pkg-config --libs json-c)
+		-o "$U/cli_test" "$top/tests/user/cli_test.c" \
+		"$top"/cli/{learn,strmap,trace,output}.c -L"$U" -Wl,-rpath,"$U" \
+		-llandlock-supervise $(pkg-config --libs json-c) || return 1
 }
 
 run() {
@@ -39,6 +58,21 @@ run() {
 
 	echo "unit tests (host, ASan/UBSan):"
 	out=$("$U/policy_test" 2>&1); echo "$out" | tail -n 5
+	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+
+	echo "command internals (host, ASan/UBSan; 100,000 learned files):"
+	out=$("$U/cli_test" 2>&1); echo "$out" | tail -n 5
+	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+
+	echo "command options, --check and --print-policy (host kernel):"
+	out=$("$top/tests/user/cli_options.sh" "$U/landlock-supervise" 2>&1); echo "$out" | grep -v '^ok'
+	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+
+	echo "landlockconfig conformance corpus (host, ASan/UBSan):"
+	out=$("$U/conformance" "$top/tests/conformance" 2>&1); echo "$out" | grep -v '^ok ' | tail -n 20
 	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
 	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
 

@@ -20,7 +20,7 @@ check() { # NAME CONDITION...
 
 policy_rw() { # FILE DIR: read-write rules on DIR
 	cat >"$1" <<J
-{"ruleset": [{"handledAccessFs": ["abi.all"]}],
+{"abi": 6, "ruleset": [{"handledAccessFs": ["abi.all"]}],
  "pathBeneath": [{"allowedAccess": ["abi.read_write"], "parent": ["$2"]}]}
 J
 }
@@ -57,7 +57,7 @@ S
 	wait_for() { local i; for i in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
 	wait_for wc/ready1
 	cat >w.json.new <<J
-{"ruleset": [{"handledAccessFs": ["abi.all"]}],
+{"abi": 6, "ruleset": [{"handledAccessFs": ["abi.all"]}],
  "pathBeneath": [{"allowedAccess": ["abi.read_write"], "parent": ["$work/w/a", "$work/w/b"]}]}
 J
 	mv w.json.new w.json; sleep 0.5; echo >wc/step1; wait_for wc/ready2
@@ -122,12 +122,15 @@ assert e["decision"] == "deny" and e["comm"] == "cat" and "read_file" in e["acce
 P
 }
 
-# 5. --ask through a terminal: allow this object, then deny.
+# 5. --ask through a terminal: allow this object, then deny; --ask=OUT
+# saves what was allowed as a policy.
 t_ask_pty() {
 	mkdir -p ask; echo secret >ask/f; echo other >ask/g
-	printf 'o\nd\n' | script -qfec "$tool --base $base --ask -- sh -c 'cat ask/f; cat ask/g'" ask/typescript >ask/out 2>&1
+	printf 'o\nd\n' | script -qfec "$tool --base $base --ask=ask/answers.json -- sh -c 'cat ask/f; cat ask/g'" ask/typescript >ask/out 2>&1
 	grep -q secret ask/out && ! grep -q '^other' ask/out && grep -q 'wants read_file on' ask/out ||
 		{ cat ask/out; return 1; }
+	grep -q "\"$work/ask/f\"" ask/answers.json && ! grep -q "ask/g" ask/answers.json ||
+		{ cat ask/answers.json; return 1; }
 }
 
 # 6. Tracing a small C build lists exactly its inputs and outputs.
@@ -161,12 +164,93 @@ t_errors() {
 	"$tool" --base "$base" -- /nonexistent/cmd 2>er.txt; [ $? -eq 127 ] || return 1
 	grep -q "command not found" er.txt || return 1
 	printf '{"abi": 6,\n "pathBeneath": [}\n' >bad.json
-	"$tool" --policy bad.json -- true 2>er.txt; [ $? -eq 3 ] || return 1
+	"$tool" --policy bad.json -- true 2>er.txt; [ $? -eq 125 ] || return 1
 	grep -q "bad.json:2:" er.txt || return 1
 	policy_rw miss.json "$work/does-not-exist"
-	"$tool" --policy miss.json -- true 2>er.txt; [ $? -eq 3 ] || return 1
+	"$tool" --policy miss.json -- true 2>er.txt; [ $? -eq 125 ] || return 1
 	"$tool" --base "$base" --policy miss.json --ignore-missing -- true 2>er.txt || return 1
 	grep -q "missing .*does-not-exist (ignored)" er.txt
+}
+
+# 7b. Permissive mode needs no base policy: the command's binary, its
+# interpreter and its libraries are learned while it starts (it hung).
+t_permissive_no_base() {
+	mkdir -p nb; echo hi >nb/in
+	timeout 60 "$tool" --permissive=nb/true.json -- /bin/true || return 1
+	[ -s nb/true.json ] || return 1
+	timeout 60 "$tool" --permissive=nb/sh.json -- sh -c 'cat nb/in >nb/out' || return 1
+	[ "$(cat nb/out)" = hi ] || return 1
+	rm nb/out
+	timeout 60 "$tool" --policy nb/sh.json --log nb/replay.jsonl -- sh -c 'cat nb/in >nb/out' ||
+		{ cat nb/sh.json; return 1; }
+	[ ! -s nb/replay.jsonl ] || { cat nb/replay.jsonl; return 1; }
+	timeout 60 "$tool" --trace=nb/trace.json -- /bin/true || return 1
+	# A command that cannot start is still reported as such.
+	timeout 60 "$tool" --permissive=nb/none.json -- /nonexistent/cmd 2>nb/err; [ $? -eq 127 ]
+}
+
+# 7c. Learned rules are the narrowest that replay: reads and writes per
+# file; creating a file grants on its directory the creation and the open's
+# rights only (no truncate, no read for a write-only open).
+t_permissive_narrow() {
+	mkdir -p nr/d; echo a >nr/d/in; echo b >nr/d/other
+	"$tool" --base "$base" --permissive=nr/learned.json -- \
+		sh -c 'cat nr/d/in >nr/d/new; echo x >>nr/d/in' || return 1
+	python3 - nr/learned.json "$work/nr/d" <<'P' || return 1
+import json, sys
+p = json.load(open(sys.argv[1])); d = sys.argv[2]
+rules = {}
+for e in p["pathBeneath"]:
+    for x in e["parent"]:
+        rules.setdefault(x, set()).update(e["allowedAccess"])
+assert rules.get(d) == {"make_reg", "write_file"}, rules.get(d)
+assert rules.get(d + "/in") == {"read_file", "write_file"}, rules.get(d + "/in")
+assert d + "/other" not in rules and d + "/new" not in rules, rules
+P
+	rm nr/d/new
+	"$tool" --base "$base" --policy nr/learned.json --log nr/replay.jsonl -- \
+		sh -c 'cat nr/d/in >nr/d/new; echo x >>nr/d/in' && [ ! -s nr/replay.jsonl ] &&
+		! "$tool" --base "$base" --policy nr/learned.json -- cat nr/d/other 2>/dev/null
+}
+
+# 7d. SIGINT goes to the command, and the learned policy is still written
+# (atomically: no temporary file left); SIGTERM the same for a trace.
+t_signals() {
+	mkdir -p sg; echo hi >sg/in
+	python3 - "$tool" "$base" <<'P'
+import json, os, signal, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+tool, base = sys.argv[1:3]
+def run(sig, args, script):
+    for f in ("sg/ready", "sg/got"):
+        if os.path.exists(f):
+            os.unlink(f)
+    p = subprocess.Popen([tool, "--base", base] + args + ["--", "sh", "-c", script])
+    for _ in range(400):
+        if os.path.exists("sg/ready"):
+            break
+        time.sleep(0.05)
+    else:
+        p.kill()
+        raise SystemExit("the command did not start")
+    p.send_signal(sig)
+    return p.wait(timeout=60)
+rc = run(signal.SIGINT, ["--permissive=sg/learned.json"],
+         'trap "echo int >sg/got; exit 3" INT; cat sg/in >/dev/null; echo >sg/ready; '
+         'while :; do sleep 0.1; done')
+assert rc == 3, rc
+assert open("sg/got").read() == "int\n"
+p = json.load(open("sg/learned.json"))
+parents = [x for e in p["pathBeneath"] for x in e["parent"]]
+assert os.path.abspath("sg/in") in parents, parents
+rc = run(signal.SIGTERM, ["--trace=sg/trace.json"],
+         'cat sg/in >/dev/null; echo >sg/ready; while :; do sleep 0.1; done')
+assert rc == 128 + signal.SIGTERM, rc
+t = json.load(open("sg/trace.json"))
+assert os.path.abspath("sg/in") in t["read"], t
+left = [f for f in os.listdir("sg") if f.startswith(".")]
+assert not left, left
+P
 }
 
 # 8. The exit status is the command's.
@@ -181,6 +265,28 @@ t_sample_supervisor() {
 	printf 'y\n' | script -qfec "$(dirname "$tool")/supervisor-sample sh -c 'echo granted >smp/new'" \
 		smp/typescript >smp/out 2>&1
 	grep -q granted smp/new && grep -q 'make_reg' smp/out || { cat smp/out; return 1; }
+}
+
+# 2b. --watch reacts to the policy files only (not to an editor's swap file
+# next to them), and once per save.
+t_watch_names() {
+	rm -rf wn; mkdir -p wn/pol
+	policy_rw wn/pol/p.json "$work/wn"
+	"$tool" --base "$base" --policy wn/pol/p.json --watch -- \
+		sh -c 'while [ ! -e wn/stop ]; do sleep 0.05; done' 2>wn/err &
+	local pid=$! n
+	sleep 0.5
+	echo swap >wn/pol/.p.json.swp; echo x >wn/pol/other.json; mv wn/pol/other.json wn/pol/other2.json
+	sleep 0.5
+	n=$(grep -c 'policy reloaded' wn/err)
+	[ "$n" -eq 0 ] || { echo "reloaded $n times for other files"; cat wn/err; touch wn/stop; wait $pid; return 1; }
+	policy_rw wn/pol/p.json.new "$work/wn"; mv wn/pol/p.json.new wn/pol/p.json
+	sleep 0.5
+	cp wn/pol/p.json wn/pol/p.tmp; cat wn/pol/p.tmp >wn/pol/p.json
+	sleep 0.5
+	touch wn/stop; wait $pid
+	n=$(grep -c 'policy reloaded' wn/err)
+	[ "$n" -eq 2 ] || { echo "reloaded $n times for 2 saves"; cat wn/err; return 1; }
 }
 
 # Live reload with each strategy of the library (docs/alternatives.md).
@@ -247,8 +353,11 @@ t_kmemleak() {
 }
 
 tests="t_stress t_stress_fork_storm t_stress_exec_storm t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
-	t_watch_commit_ruleset t_watch_intersect_ruleset t_permissive_replay t_permissive_fold t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
+	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
+	t_permissive_narrow t_signals t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
+# LL_E2E_TESTS="t_signals t_watch_names" runs only these.
+tests=${LL_E2E_TESTS:-$tests}
 for t in $tests; do
 	if (cd "$work" && $t) >"$work/$t.log" 2>&1; then ok "${t#t_}"; else not_ok "${t#t_}"; sed 's/^/#   /' "$work/$t.log" | tail -n 30; fi
 done

@@ -10,10 +10,17 @@ B=${LL_BUILD_DIR:-$top/build}
 out=$B/fuzz
 mkdir -p "$out/corpus"
 cp "$top"/examples/*.json "$out/corpus/"
+fl="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+for f in uapi policy config json supervisor events; do
+	clang $fl -I"$top/include" -I"$top/lib" -isystem "$B/headers/include" \
+		$(pkg-config --cflags json-c yajl) -c -o "$out/$f.o" "$top/lib/$f.c"
+done
+clang++ -std=c++17 $fl -I"$top/lib" $(pkg-config --cflags tomlplusplus) -c -o "$out/toml.o" \
+	"$top/lib/toml.cpp"
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$top/include" -I"$top/lib" -isystem "$B/headers/include" $(pkg-config --cflags json-c) \
-	-o "$out/policy_fuzz" "$top/tests/fuzz/policy_fuzz.c" \
-	"$top"/lib/{uapi,policy,supervisor,events}.c $(pkg-config --libs json-c)
+	-I"$top/include" -c -o "$out/policy_fuzz.o" "$top/tests/fuzz/policy_fuzz.c"
+clang++ -fsanitize=fuzzer,address,undefined -o "$out/policy_fuzz" "$out"/{policy_fuzz,uapi,policy,config,json,supervisor,events,toml}.o \
+	$(pkg-config --libs json-c yajl tomlplusplus)
 cd "$out"
 ./policy_fuzz -max_total_time="${1:-30}" -timeout=10 -max_len=4096 -artifact_prefix="$out/" corpus 2>&1 |
 	tail -n 3

@@ -42,9 +42,10 @@ static void test_parse_example(void)
 	CHECK(!ll_policy_load(&p, "examples/shell.json", err));
 	CHECK(p.abi == 6);
 	CHECK(p.handled_fs == ll_fs_rights(6));
+	/* landlockconfig's abi.read_execute has refer from ABI 2 on. */
 	CHECK(path_access(&p, "/usr") ==
 	      (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE |
-	       LANDLOCK_ACCESS_FS_READ_DIR));
+	       LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REFER));
 	CHECK(path_access(&p, "/dev/null") & LANDLOCK_ACCESS_FS_WRITE_FILE);
 	ll_policy_free(&p);
 }
@@ -123,7 +124,8 @@ static void test_variable_expansion_bounds(void)
 		"{\"variable\": [{\"name\": \"x\", \"literal\": [\"/a${x}\"]}],"
 		" \"pathBeneath\": [{\"allowedAccess\": [\"read_file\"], \"parent\": [\"${x}/${x}\"]}]}",
 		err));
-	CHECK(p.num_paths == 1 && !strcmp(p.paths[0].path, "/a${x}//a${x}"));
+	/* Paths are normalized: the double slash goes. */
+	CHECK(p.num_paths == 1 && !strcmp(p.paths[0].path, "/a${x}/a${x}"));
 	ll_policy_free(&p);
 
 	/* 8 values used 8 times: 16,777,216 paths, refused at once. */
@@ -151,7 +153,7 @@ static void test_variables_and_composition(void)
 
 	CHECK(!ll_policy_load_string(
 		&p, "v.json",
-		"{\"variable\": [{\"name\": \"tmp\", \"literal\": [\"/tmp\", \"/var/tmp\"]}],"
+		"{\"abi\": 6, \"variable\": [{\"name\": \"tmp\", \"literal\": [\"/tmp\", \"/var/tmp\"]}],"
 		" \"pathBeneath\": [{\"allowedAccess\": [\"abi.read_write\"], \"parent\": [\"${tmp}/x\"]}]}",
 		err));
 	CHECK(p.num_paths == 2);
@@ -161,18 +163,20 @@ static void test_variables_and_composition(void)
 		&p, "u.json",
 		"{\"pathBeneath\": [{\"allowedAccess\": [\"read_file\"], \"parent\": [\"${nope}\"]}]}",
 		err));
-	CHECK(strstr(err, "unknown variable") != NULL);
-	/* Composition: a second file adds and unites. */
+	CHECK(strstr(err, "u.json:1:62: variable \"nope\" not found") != NULL);
+	/*
+	 * Composition (landlockconfig's): the common handled rights (the
+	 * second file handles execute, the first its read-write rights, so
+	 * none), rules limited to them; a port rule makes its right handled.
+	 */
 	CHECK(!ll_policy_load_string(
 		&p, "c.json",
 		"{\"ruleset\": [{\"handledAccessNet\": [\"connect_tcp\"]}],"
 		" \"pathBeneath\": [{\"allowedAccess\": [\"execute\"], \"parent\": [\"/tmp/x\"]}],"
 		" \"netPort\": [{\"allowedAccess\": [\"connect_tcp\"], \"port\": [443]}]}",
 		err));
-	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_EXECUTE);
-	CHECK(path_access(&p, "/tmp/x") & LANDLOCK_ACCESS_FS_WRITE_FILE);
-	CHECK(p.handled_net == LANDLOCK_ACCESS_NET_CONNECT_TCP);
-	CHECK(p.num_ports == 1 && p.ports[0].port == 443);
+	CHECK(p.handled_fs == 0 && p.num_paths == 0);
+	CHECK(p.handled_net == 0 && p.num_ports == 0);
 	ll_policy_free(&p);
 }
 
