@@ -22,7 +22,7 @@ USER_LIBS := $(shell pkg-config --libs json-c yajl tomlplusplus 2>/dev/null) -ls
 USER_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
 	$(shell pkg-config --cflags tomlplusplus 2>/dev/null)
 LIB_SRCS := lib/uapi.c lib/policy.c lib/config.c lib/json.c lib/supervisor.c lib/events.c
-CLI_SRCS := cli/landlock-supervise.c cli/trace.c
+CLI_SRCS := cli/landlock-supervise.c cli/trace.c cli/strmap.c cli/learn.c cli/output.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(U)/%.o) $(U)/lib/toml.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(U)/%.o)
 LIB_VERSION := 0.1.0
@@ -32,9 +32,9 @@ user: $(U)/landlock-supervise $(U)/liblandlock-supervise.so $(U)/landlock-superv
 $(B)/headers/.ll-applied:
 	@bash kernel/scripts/kernel.sh headers
 
-$(U)/%.o: %.c include/landlock-supervise.h lib/internal.h cli/trace.h $(B)/headers/.ll-applied
+$(U)/%.o: %.c include/landlock-supervise.h lib/internal.h $(wildcard cli/*.h) $(B)/headers/.ll-applied
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Icli -Ilib -c -o $@ $<
+	$(CC) $(USER_CFLAGS) -DLL_PACKAGE_VERSION='"$(LIB_VERSION)"' -Icli -Ilib -c -o $@ $<
 
 $(LIB_OBJS): lib/tree.h
 

@@ -10,8 +10,10 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <libgen.h>
+#include <limits.h>
 #include <linux/landlock.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,45 +28,68 @@
 #include <unistd.h>
 
 #include "landlock-supervise.h"
+#include "learn.h"
+#include "output.h"
+#include "strmap.h"
 #include "trace.h"
 
-/* Exit codes of the tool's own failures (otherwise: COMMAND's status). */
+#ifndef LL_PACKAGE_VERSION
+#define LL_PACKAGE_VERSION "0.1.0"
+#endif
+
+/*
+ * Exit codes of the tool's own failures, above those a command usually
+ * returns (as env(1) and timeout(1) do); otherwise: COMMAND's status.
+ */
 enum {
-	EXIT_USAGE = 2,	     /* bad option */
-	EXIT_POLICY = 3,     /* bad or missing policy, or missing path */
-	EXIT_KERNEL = 4,     /* the kernel lacks the feature */
-	EXIT_SETUP = 5,	     /* supervisor setup failed */
-	EXIT_NOTFOUND = 127, /* COMMAND not found */
+	EXIT_INVALID = 1,    /* --check, --print-policy: a file has an error */
+	EXIT_FAIL = 125,     /* usage, policy, kernel or setup failure */
 	EXIT_NOEXEC = 126,   /* COMMAND not executable */
+	EXIT_NOTFOUND = 127, /* COMMAND not found */
 };
+
+/* Default --fold-min-depth: never fold into /tmp, /usr, /home... */
+#define FOLD_MIN_DEPTH 2
 
 struct options {
 	const char **policies, **bases;
 	size_t num_policies, num_bases;
-	bool watch, ask, permissive, ignore_missing, trace;
-	const char *permissive_out, *log, *trace_out;
+	struct ll_policy extra; /* --ro, --rx, --rw, --bind-tcp, --connect-tcp */
+	bool watch, ask, permissive, ignore_missing, trace, check, print;
+	const char *permissive_out, *ask_out, *log, *trace_out;
 	bool trace_make;
-	int fold;
+	unsigned int fold, fold_min_depth;
 	enum ll_apply_strategy strategy;
-	char **command;
+	char **command; /* or the files of --check and --print-policy */
+};
+
+struct watched {
+	int wd;
+	char *name; /* base name of a --policy file in that directory */
 };
 
 struct state {
 	struct options *opt;
 	struct ll_supervisor sup;
-	struct ll_policy policy;	/* live policy (--policy) */
-	struct ll_policy learned;	/* permissive mode */
-	struct ll_policy denied_always; /* --ask "never" answers */
-	char **created;			/* paths the run created */
-	size_t num_created;
+	struct ll_policy policy; /* live policy (--policy) */
+	struct learn learned;	 /* --permissive, --ask=OUT */
+	struct strmap denied;	 /* --ask "never" answers: object -> rights */
+	struct ll_event *events; /* a batch, on the heap */
 	struct ll_trace trace;
-	FILE *log;
+	int log_fd;
 	FILE *tty;
 	int inotify_fd;
+	struct watched *watched; /* --watch */
+	size_t num_watched;
+	struct timespec reload_at; /* a reload is due then, if reload_due */
+	bool reload_due;
 	char trace_tmpdir[64]; /* the command's TMPDIR when tracing */
 	bool warned_ancestor;
+	bool learn_failed; /* memory ran out: the learned policy is incomplete */
+	bool failed;	   /* an output is lost or incomplete: exit 125 */
 	pid_t child;
-	unsigned long events;
+	int exec_err; /* why COMMAND did not start, or 0 */
+	unsigned long events_seen;
 };
 
 static void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -81,59 +106,173 @@ static void die(int code, const char *fmt, ...)
 	exit(code);
 }
 
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("landlock-supervise: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 static void usage(FILE *out)
 {
 	fputs("usage: landlock-supervise [options] -- COMMAND [ARGS...]\n"
+	      "       landlock-supervise --check FILE...\n"
+	      "       landlock-supervise --print-policy FILE...\n"
 	      "  --policy FILE        live rules (supervisor), repeatable, composed\n"
 	      "  --base FILE          rules that can never be revoked (supervisee)\n"
+	      "  --ro PATH, --rx PATH, --rw PATH\n"
+	      "                       base rules: read, read and execute, read and\n"
+	      "                       write beneath PATH (repeatable)\n"
+	      "  --bind-tcp PORT, --connect-tcp PORT\n"
+	      "                       base rules on TCP ports (repeatable)\n"
 	      "  --watch              reload the --policy files when they change\n"
-	      "  --ask                ask on the terminal about each denied access\n"
+	      "  --strategy=S         how reloads change the rules: intersect\n"
+	      "                       (default), replace, clear, commit-ruleset,\n"
+	      "                       intersect-ruleset (docs/alternatives.md)\n"
+	      "  --ask[=OUT]          ask on the terminal about each denied access;\n"
+	      "                       write what was allowed as a policy to OUT\n"
 	      "  --permissive[=OUT]   allow and record every denied access; write\n"
 	      "                       a landlockconfig policy to OUT at exit\n"
 	      "  --fold N             with --permissive, fold N or more entries of\n"
 	      "                       one directory into a rule on the directory\n"
+	      "  --fold-min-depth D   never fold into a directory with fewer than D\n"
+	      "                       components (default 2)\n"
 	      "  --trace[=OUT]        record every file the command reads, executes,\n"
 	      "                       writes, creates, removes or renames\n"
 	      "  --trace-format=json|make\n"
 	      "  --log FILE           every event and decision as JSON lines\n"
 	      "  --ignore-missing     skip policy paths that do not exist\n"
-	      "  --strategy=S         how reloads change the rules: intersect\n"
-	      "                       (default), replace, clear, commit-ruleset,\n"
-	      "                       intersect-ruleset (docs/alternatives.md)\n"
-	      "exit status: COMMAND's, or 2 usage, 3 policy, 4 kernel without the\n"
-	      "feature, 5 setup failure, 126/127 COMMAND not executable/found\n",
+	      "  --check FILE...      check policy files, print their errors\n"
+	      "  --print-policy FILE...\n"
+	      "                       print the rules of the composed files as JSON\n"
+	      "  --version, --help\n"
+	      "Optional values need '=': --permissive=OUT, --trace=OUT, --ask=OUT.\n"
+	      "exit status: COMMAND's, or 125 when landlock-supervise fails (usage,\n"
+	      "policy, kernel without the feature, setup), 126 COMMAND not executable,\n"
+	      "127 COMMAND not found; --check and --print-policy: 0, or 1 if a file\n"
+	      "has an error\n",
 	      out);
 }
 
 static void push(const char ***list, size_t *count, const char *item)
 {
-	*list = realloc(*list, (*count + 1) * sizeof(**list));
-	if (!*list)
-		die(EXIT_SETUP, "out of memory");
-	(*list)[(*count)++] = item;
+	const char **grown = realloc(*list, (*count + 1) * sizeof(**list));
+
+	if (!grown)
+		die(EXIT_FAIL, "out of memory");
+	*list = grown;
+	grown[(*count)++] = item;
 }
+
+/* Strict: decimal digits only, within [min, max]. */
+static unsigned long parse_number(const char *option, const char *arg, unsigned long min,
+				  unsigned long max)
+{
+	unsigned long value;
+	char *end;
+
+	errno = 0;
+	value = strtoul(arg, &end, 10);
+	if (!arg[0] || arg[0] == '-' || arg[0] == '+' || *end || errno || value < min ||
+	    value > max)
+		die(EXIT_FAIL, "%s: \"%s\" is not a number from %lu to %lu", option, arg, min, max);
+	return value;
+}
+
+static void add_shorthand_path(struct options *opt, const char *path, uint64_t access)
+{
+	if (!path[0])
+		die(EXIT_FAIL, "an empty path is not a path");
+	opt->extra.handled_fs |= ll_fs_rights(6);
+	if (ll_policy_add_path(&opt->extra, path, access))
+		die(EXIT_FAIL, "out of memory");
+}
+
+static void add_shorthand_port(struct options *opt, const char *option, const char *arg,
+			       uint64_t access)
+{
+	opt->extra.handled_net |= ll_net_rights(6);
+	if (ll_policy_add_port(&opt->extra, parse_number(option, arg, 0, 65535), access))
+		die(EXIT_FAIL, "out of memory");
+}
+
+#define RIGHTS_RO (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define RIGHTS_RX (RIGHTS_RO | LANDLOCK_ACCESS_FS_EXECUTE)
+#define RIGHTS_RW (ll_fs_rights(6) & ~LANDLOCK_ACCESS_FS_EXECUTE)
 
 static void parse_options(int argc, char **argv, struct options *opt)
 {
+	enum {
+		OPT_FOLD_MIN_DEPTH = 256,
+		OPT_RO,
+		OPT_RX,
+		OPT_RW,
+		OPT_BIND_TCP,
+		OPT_CONNECT_TCP,
+		OPT_CHECK,
+		OPT_PRINT,
+		OPT_VERSION,
+	};
 	static const struct option long_options[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "watch", no_argument, NULL, 'w' },
-		{ "ask", no_argument, NULL, 'a' },
+		{ "ask", optional_argument, NULL, 'a' },
 		{ "permissive", optional_argument, NULL, 'P' },
 		{ "fold", required_argument, NULL, 'f' },
+		{ "fold-min-depth", required_argument, NULL, OPT_FOLD_MIN_DEPTH },
 		{ "trace", optional_argument, NULL, 't' },
 		{ "trace-format", required_argument, NULL, 'T' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "ignore-missing", no_argument, NULL, 'i' },
 		{ "strategy", required_argument, NULL, 's' },
+		{ "ro", required_argument, NULL, OPT_RO },
+		{ "rx", required_argument, NULL, OPT_RX },
+		{ "rw", required_argument, NULL, OPT_RW },
+		{ "bind-tcp", required_argument, NULL, OPT_BIND_TCP },
+		{ "connect-tcp", required_argument, NULL, OPT_CONNECT_TCP },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "print-policy", no_argument, NULL, OPT_PRINT },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int c;
+	const char *bare = NULL; /* an optional-value option given without '=' */
+	bool fold_depth = false, trace_format = false, strategy = false;
+	int c, bare_next = 0, index;
 
-	while ((c = getopt_long(argc, argv, "+p:b:h", long_options, NULL)) != -1) {
+	opt->fold_min_depth = FOLD_MIN_DEPTH;
+	/* getopt's own messages name the program. */
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "+p:b:h", long_options, &index)) != -1) {
 		switch (c) {
+		case 'a':
+		case 'P':
+		case 't':
+			if (!optarg) {
+				bare = long_options[index].name;
+				bare_next = optind;
+			}
+			if (c == 'a') {
+				opt->ask = true;
+				opt->ask_out = optarg;
+			} else if (c == 'P') {
+				opt->permissive = true;
+				opt->permissive_out = optarg;
+			} else {
+				opt->trace = true;
+				opt->trace_out = optarg;
+			}
+			if (optarg && !optarg[0])
+				die(EXIT_FAIL, "--%s=: an empty file name",
+				    long_options[index].name);
+			break;
 		case 'p':
 			push(&opt->policies, &opt->num_policies, optarg);
 			break;
@@ -143,27 +282,19 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 'w':
 			opt->watch = true;
 			break;
-		case 'a':
-			opt->ask = true;
-			break;
-		case 'P':
-			opt->permissive = true;
-			opt->permissive_out = optarg;
-			break;
 		case 'f':
-			opt->fold = atoi(optarg);
-			if (opt->fold < 1)
-				die(EXIT_USAGE, "--fold needs a number >= 1");
+			opt->fold = parse_number("--fold", optarg, 1, 1000000);
 			break;
-		case 't':
-			opt->trace = true;
-			opt->trace_out = optarg;
+		case OPT_FOLD_MIN_DEPTH:
+			opt->fold_min_depth = parse_number("--fold-min-depth", optarg, 1, 4096);
+			fold_depth = true;
 			break;
 		case 'T':
+			trace_format = true;
 			if (!strcmp(optarg, "make"))
 				opt->trace_make = true;
 			else if (strcmp(optarg, "json"))
-				die(EXIT_USAGE, "--trace-format is json or make");
+				die(EXIT_FAIL, "--trace-format is json or make");
 			break;
 		case 'l':
 			opt->log = optarg;
@@ -174,42 +305,176 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 's':
 			c = ll_apply_strategy_parse(optarg);
 			if (c < 0)
-				die(EXIT_USAGE,
+				die(EXIT_FAIL,
 				    "--strategy is intersect, replace, clear, commit-ruleset or intersect-ruleset");
 			opt->strategy = c;
+			strategy = true;
 			break;
+		case OPT_RO:
+			add_shorthand_path(opt, optarg, RIGHTS_RO);
+			break;
+		case OPT_RX:
+			add_shorthand_path(opt, optarg, RIGHTS_RX);
+			break;
+		case OPT_RW:
+			add_shorthand_path(opt, optarg, RIGHTS_RW);
+			break;
+		case OPT_BIND_TCP:
+			add_shorthand_port(opt, "--bind-tcp", optarg, LANDLOCK_ACCESS_NET_BIND_TCP);
+			break;
+		case OPT_CONNECT_TCP:
+			add_shorthand_port(opt, "--connect-tcp", optarg,
+					   LANDLOCK_ACCESS_NET_CONNECT_TCP);
+			break;
+		case OPT_CHECK:
+			opt->check = true;
+			break;
+		case OPT_PRINT:
+			opt->print = true;
+			break;
+		case OPT_VERSION:
+			printf("landlock-supervise %s\n", LL_PACKAGE_VERSION);
+			exit(0);
 		case 'h':
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
-			exit(EXIT_USAGE);
+			fputs("landlock-supervise: --help lists the options\n", stderr);
+			exit(EXIT_FAIL);
 		}
 	}
+	opt->command = argv + optind;
+	/* Companion options. */
+	if (opt->fold && !opt->permissive)
+		die(EXIT_FAIL, "--fold needs --permissive");
+	if (fold_depth && !opt->fold)
+		die(EXIT_FAIL, "--fold-min-depth needs --fold");
+	if (trace_format && !opt->trace)
+		die(EXIT_FAIL, "--trace-format needs --trace");
+	if (strategy && !opt->watch)
+		die(EXIT_FAIL, "--strategy needs --watch (it says how reloads change the rules)");
+	if (opt->watch && !opt->num_policies)
+		die(EXIT_FAIL, "--watch needs a --policy file");
+	if ((opt->ask + opt->permissive + opt->trace) > 1)
+		die(EXIT_FAIL, "--ask, --permissive and --trace exclude each other");
+	if (opt->check || opt->print) {
+		if (opt->check && opt->print)
+			die(EXIT_FAIL, "--check and --print-policy exclude each other");
+		if (opt->ask || opt->permissive || opt->trace || opt->watch || opt->log ||
+		    opt->num_policies || opt->num_bases)
+			die(EXIT_FAIL, "--%s takes policy files as arguments and runs nothing",
+			    opt->check ? "check" : "print-policy");
+		if (optind >= argc &&
+		    (opt->check || !(opt->extra.num_paths + opt->extra.num_ports)))
+			die(EXIT_FAIL, "--%s needs policy files",
+			    opt->check ? "check" : "print-policy");
+		return;
+	}
+	/*
+	 * "--permissive out.json -- make" would run out.json: an optional
+	 * value must be attached with '='.
+	 */
+	if (bare && optind == bare_next && optind < argc)
+		die(EXIT_FAIL,
+		    "--%s: an optional value needs '=' (--%s=FILE); if \"%s\" is the command, put -- before it",
+		    bare, bare, argv[optind]);
 	if (optind >= argc) {
 		usage(stderr);
-		die(EXIT_USAGE, "no COMMAND given");
+		die(EXIT_FAIL, "no COMMAND given");
 	}
-	if ((opt->ask + opt->permissive + opt->trace) > 1)
-		die(EXIT_USAGE, "--ask, --permissive and --trace exclude each other");
-	if (opt->watch && !opt->num_policies)
-		die(EXIT_USAGE, "--watch needs a --policy file");
-	opt->command = argv + optind;
 }
 
+/* --- Policies ---------------------------------------------------------- */
+
+/* Composes @files as landlockconfig does (shared variables...) into @out. */
 static int load_policies(const char **files, size_t count, struct ll_policy *out, char *err)
 {
 	struct ll_policy policy = { 0 };
-	size_t i;
 
-	for (i = 0; i < count; i++) {
-		if (ll_policy_load(&policy, files[i], err)) {
-			ll_policy_free(&policy);
-			return -1;
-		}
+	if (!count)
+		return 0;
+	if (ll_policy_load_files(&policy, files, count, err)) {
+		ll_policy_free(&policy);
+		return -1;
 	}
 	ll_policy_free(out);
 	*out = policy;
+	return 0;
+}
+
+/* Adds the shorthand rules (--ro...) to @policy. */
+static void add_extra(struct ll_policy *policy, const struct ll_policy *extra)
+{
+	size_t i;
+
+	policy->handled_fs |= extra->handled_fs;
+	policy->handled_net |= extra->handled_net;
+	if (!policy->abi)
+		policy->abi = 6;
+	for (i = 0; i < extra->num_paths; i++)
+		if (ll_policy_add_path(policy, extra->paths[i].path, extra->paths[i].access))
+			die(EXIT_FAIL, "out of memory");
+	for (i = 0; i < extra->num_ports; i++)
+		if (ll_policy_add_port(policy, extra->ports[i].port, extra->ports[i].access))
+			die(EXIT_FAIL, "out of memory");
+}
+
+/* The first path of @policy that does not exist, or NULL. */
+static const char *missing_path(const struct ll_policy *policy)
+{
+	size_t i;
+
+	for (i = 0; i < policy->num_paths; i++)
+		if (access(policy->paths[i].path, F_OK) && errno == ENOENT)
+			return policy->paths[i].path;
+	return NULL;
+}
+
+/* --check FILE...: each file on its own; never needs the kernel feature. */
+static int check_files(char **files)
+{
+	int status = 0;
+
+	for (; *files; files++) {
+		struct ll_policy policy = { 0 };
+		char err[LL_ERR_LEN];
+		size_t i;
+
+		if (ll_policy_load(&policy, *files, err)) {
+			fprintf(stderr, "%s\n", err);
+			status = EXIT_INVALID;
+			continue;
+		}
+		for (i = 0; i < policy.num_paths; i++)
+			if (access(policy.paths[i].path, F_OK) && errno == ENOENT)
+				fprintf(stderr, "%s: warning: %s does not exist here\n", *files,
+					policy.paths[i].path);
+		printf("%s: ok (%zu path rules, %zu port rules)\n", *files, policy.num_paths,
+		       policy.num_ports);
+		ll_policy_free(&policy);
+	}
+	return status;
+}
+
+/* --print-policy FILE...: the composed rules, resolved. */
+static int print_files(char **files, const struct ll_policy *extra)
+{
+	struct ll_policy policy = { 0 };
+	char err[LL_ERR_LEN];
+	size_t count = 0;
+
+	while (files[count])
+		count++;
+	if (load_policies((const char **)files, count, &policy, err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_INVALID;
+	}
+	add_extra(&policy, extra);
+	if (print_policy(&policy, stdout)) {
+		ll_policy_free(&policy);
+		die(EXIT_FAIL, "stdout: %s", strerror(errno));
+	}
+	ll_policy_free(&policy);
 	return 0;
 }
 
@@ -230,14 +495,19 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 	fclose(f);
 }
 
+/*
+ * One JSON line per event, written with one write(2) to a file opened with
+ * O_APPEND: a line is never torn, even with other writers or a signal.
+ */
 static void log_event(struct state *st, const struct ll_event *ev, const char *decision,
 		      long wait_us)
 {
 	struct json_object *line, *access;
-	char names[512], object[8192], comm[64], *save = NULL, *tok;
+	char names[512], object[8192], comm[64], *save = NULL, *tok, *text;
 	struct timespec now;
+	int len;
 
-	if (!st->log)
+	if (st->log_fd < 0)
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	read_comm(ev->pid, comm, sizeof(comm));
@@ -267,139 +537,34 @@ static void log_event(struct state *st, const struct ll_event *ev, const char *d
 	json_object_object_add(line, "layer", json_object_new_string("landlock-supervise"));
 	json_object_object_add(line, "decision", json_object_new_string(decision));
 	json_object_object_add(line, "wait_us", json_object_new_int64(wait_us));
-	fprintf(st->log, "%s\n",
-		json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(st->log);
+	len = asprintf(&text, "%s\n",
+		       json_object_to_json_string_ext(
+			       line, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (len < 0 || write(st->log_fd, text, len) != len) {
+		if (!st->failed)
+			warn("log: %s", len < 0 ? "out of memory" : strerror(errno));
+		st->failed = true;
+	}
+	if (len >= 0)
+		free(text);
 	json_object_put(line);
-}
-
-/* --- Permissive mode and tracing: what the run touched ------------------- */
-
-static uint64_t rights_for(const struct ll_event *ev);
-
-static bool was_created(const struct state *st, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < st->num_created; i++)
-		if (!strcmp(st->created[i], path))
-			return true;
-	return false;
-}
-
-static void note_created(struct state *st, const char *dir, const char *name)
-{
-	char *path;
-
-	if (asprintf(&path, "%s/%s", strcmp(dir, "/") ? dir : "", name) < 0)
-		return;
-	st->created = realloc(st->created, (st->num_created + 1) * sizeof(char *));
-	if (st->created)
-		st->created[st->num_created++] = path;
-}
-
-#define MAKE_RIGHTS                                                     \
-	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |   \
-	 LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |   \
-	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK | \
-	 LANDLOCK_ACCESS_FS_MAKE_SYM)
-
-/*
- * Records in the learned policy a rule allowing @access on @path.  Rules bind
- * to inodes: a file or directory the run created does not exist when the
- * policy is replayed, so the rule goes to its nearest ancestor that existed
- * before the run.
- */
-static void learn_path(struct state *st, const char *path, uint64_t access)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	while (was_created(st, buf) && strcmp(buf, "/"))
-		dirname(buf);
-	ll_policy_add_path(&st->learned, buf, access);
-}
-
-/* Records in the learned policy what allows @ev. */
-static void learn(struct state *st, const struct ll_event *ev)
-{
-	if (ev->net) {
-		ll_policy_add_port(&st->learned, ev->port, ev->access);
-		return;
-	}
-	if (ev->name[0]) {
-		learn_path(st, ev->object_path, rights_for(ev));
-		if (ev->access & MAKE_RIGHTS)
-			note_created(st, ev->object_path, ev->name);
-		if (ev->dest_fd >= 0) {
-			learn_path(st, ev->dest_path, rights_for(ev));
-			note_created(st, ev->dest_path, ev->dest_name);
-		}
-		return;
-	}
-	learn_path(st, ev->object_path, ev->access);
-}
-
-/* Folds directories holding @fold or more rules into one rule each. */
-static void fold_policy(struct ll_policy *policy, int fold)
-{
-	size_t i, j;
-
-	for (i = 0; i < policy->num_paths; i++) {
-		char dir[4096];
-		uint64_t access = 0;
-		int count = 0;
-
-		snprintf(dir, sizeof(dir), "%s", policy->paths[i].path);
-		dirname(dir);
-		for (j = 0; j < policy->num_paths; j++) {
-			char other[4096];
-
-			snprintf(other, sizeof(other), "%s", policy->paths[j].path);
-			if (!strcmp(dirname(other), dir)) {
-				count++;
-				access |= policy->paths[j].access;
-			}
-		}
-		if (count < fold)
-			continue;
-		for (j = 0; j < policy->num_paths;) {
-			char other[4096];
-
-			snprintf(other, sizeof(other), "%s", policy->paths[j].path);
-			if (!strcmp(dirname(other), dir)) {
-				free(policy->paths[j].path);
-				policy->paths[j] = policy->paths[--policy->num_paths];
-			} else {
-				j++;
-			}
-		}
-		ll_policy_add_path(policy, dir, access);
-		i = (size_t)-1;
-	}
 }
 
 /* --- Deciding ------------------------------------------------------------ */
 
-/*
- * Rights that allow @ev.  A regular file created under a rule for its
- * directory is then opened for writing under the same rule, and that open
- * is denied without an event (the file was just created): creating a file
- * comes with the rights to open it.
- */
+/* The rights that allow @ev: see learn_rights(). */
 static uint64_t rights_for(const struct ll_event *ev)
 {
-	uint64_t access = ev->access;
+	int flags = -1;
 
-	if (!ev->net && (access & LANDLOCK_ACCESS_FS_MAKE_REG))
-		access |= LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-			  LANDLOCK_ACCESS_FS_TRUNCATE;
-	return access;
+	if (!ev->net && ev->name[0] && ev->dest_fd < 0 &&
+	    (ev->access & LANDLOCK_ACCESS_FS_MAKE_REG))
+		flags = learn_open_flags(ev->tid);
+	return learn_rights(ev, flags);
 }
 
 /* Stages rules that allow @ev: on its objects, or on their @tree. */
-static int grant(struct state *st, const struct ll_event *ev, bool tree)
+static int grant(struct state *st, const struct ll_event *ev, bool tree, uint64_t access)
 {
 	int fd = ev->object_fd;
 	int err = 0;
@@ -415,25 +580,22 @@ static int grant(struct state *st, const struct ll_event *ev, bool tree)
 			return -1;
 	}
 	if (fd >= 0)
-		err = ll_supervisor_grant_fd(&st->sup, fd, rights_for(ev));
+		err = ll_supervisor_grant_fd(&st->sup, fd, access);
 	if (fd != ev->object_fd)
 		close(fd);
 	if (!err && ev->dest_fd >= 0)
-		err = ll_supervisor_grant_fd(&st->sup, ev->dest_fd, rights_for(ev));
+		err = ll_supervisor_grant_fd(&st->sup, ev->dest_fd, access);
 	return err;
 }
 
 static bool denied_always(const struct state *st, const struct ll_event *ev)
 {
+	const struct strmap_entry *entry;
 	char object[8192];
-	size_t i;
 
 	ll_event_object(ev, object, sizeof(object));
-	for (i = 0; i < st->denied_always.num_paths; i++)
-		if (!strcmp(st->denied_always.paths[i].path, object) &&
-		    !(ev->access & ~st->denied_always.paths[i].access))
-			return true;
-	return false;
+	entry = strmap_find(&st->denied, object);
+	return entry && !(ev->access & ~entry->value);
 }
 
 /* Asks on the terminal; returns 'o', 't', 'd' or 'n'. */
@@ -468,6 +630,19 @@ static int ask(struct state *st, const struct ll_event *ev)
 	}
 }
 
+/* Records what --ask allowed, for --ask=OUT. */
+static int learn_answer(struct state *st, const struct ll_event *ev, bool tree, uint64_t access)
+{
+	char dir[4096];
+
+	if (!st->opt->ask_out)
+		return 0;
+	if (!tree || ev->net || ev->object_is_dir || ev->name[0])
+		return learn_event(&st->learned, ev, access);
+	snprintf(dir, sizeof(dir), "%s", ev->object_path);
+	return learn_path(&st->learned, dirname(dir), access);
+}
+
 static long elapsed_us(const struct timespec *since)
 {
 	struct timespec now;
@@ -494,9 +669,16 @@ static void warn_if_ancestor(struct state *st, const struct ll_event *ev)
 	    (cwd[len] && cwd[len] != '/' && strcmp(ev->object_path, "/")))
 		return;
 	st->warned_ancestor = true;
-	fprintf(stderr,
-		"landlock-supervise: trace: %s gets new entries and contains the working directory: accesses beneath it are no longer traced\n",
-		ev->object_path);
+	warn("trace: %s gets new entries and contains the working directory: accesses beneath it are no longer traced",
+	     ev->object_path);
+}
+
+static void out_of_memory(struct state *st, const char *what)
+{
+	if (!st->learn_failed && !st->trace.failed)
+		warn("%s: out of memory: the output will be incomplete and is not written", what);
+	if (strcmp(what, "trace"))
+		st->learn_failed = true;
 }
 
 #define BATCH 64
@@ -504,58 +686,72 @@ static void warn_if_ancestor(struct state *st, const struct ll_event *ev)
 /* Answers a burst of events with (at most) one commit. */
 static void handle_events(struct state *st)
 {
-	struct ll_event events[BATCH];
 	bool allow[BATCH];
 	struct timespec received[BATCH];
 	size_t count = 0, i;
 	bool staged = false;
-	int ret;
 
-	while (count < BATCH && (ret = ll_event_recv(st->sup.fd, &events[count])) > 0) {
+	while (count < BATCH && ll_event_recv(st->sup.fd, &st->events[count]) > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &received[count]);
 		count++;
 	}
 	for (i = 0; i < count; i++) {
-		struct ll_event *ev = &events[i];
+		struct ll_event *ev = &st->events[i];
 
-		st->events++;
+		st->events_seen++;
 		allow[i] = false;
 		if (st->opt->permissive || st->opt->trace) {
+			const uint64_t access = rights_for(ev);
+
 			if (st->opt->trace)
 				warn_if_ancestor(st, ev);
-			allow[i] = !grant(st, ev, false);
-			if (st->opt->permissive)
-				learn(st, ev);
-			else
-				ll_trace_event(&st->trace, ev, st->inotify_fd);
+			allow[i] = !grant(st, ev, false, access);
+			if (st->opt->permissive && learn_event(&st->learned, ev, access))
+				out_of_memory(st, "permissive");
+			if (st->opt->trace && ll_trace_event(&st->trace, ev, st->inotify_fd))
+				out_of_memory(st, "trace");
 		} else if (st->opt->ask && !denied_always(st, ev)) {
 			const int answer = ask(st, ev);
 
-			if (answer == 'o' || answer == 't')
-				allow[i] = !grant(st, ev, answer == 't');
+			if (answer == 'o' || answer == 't') {
+				const uint64_t access = rights_for(ev);
+
+				allow[i] = !grant(st, ev, answer == 't', access);
+				if (allow[i] && learn_answer(st, ev, answer == 't', access))
+					out_of_memory(st, "ask");
+			}
 			if (answer == 'n') {
 				char object[8192];
 
-				ll_policy_add_path(&st->denied_always,
-						   ll_event_object(ev, object, sizeof(object)),
-						   ev->access);
+				if (strmap_or(&st->denied,
+					      ll_event_object(ev, object, sizeof(object)),
+					      ev->access))
+					out_of_memory(st, "ask");
 			}
 		}
 		staged = staged || allow[i];
 	}
 	if (staged && ll_supervisor_commit(&st->sup)) {
-		fprintf(stderr, "landlock-supervise: commit failed: %s\n", strerror(errno));
+		warn("commit failed: %s", strerror(errno));
 		memset(allow, 0, sizeof(allow));
 	}
 	for (i = 0; i < count; i++) {
-		ll_event_answer(st->sup.fd, &events[i], allow[i]);
-		log_event(st, &events[i], allow[i] ? "allow" : "deny", elapsed_us(&received[i]));
-		ll_event_release(&events[i]);
+		ll_event_answer(st->sup.fd, &st->events[i], allow[i]);
+		log_event(st, &st->events[i], allow[i] ? "allow" : "deny",
+			  elapsed_us(&received[i]));
+		ll_event_release(&st->events[i]);
 	}
 }
 
 /* --- Live reload ----------------------------------------------------------- */
 
+/* Reloads this long after the last change: one reload per save. */
+#define RELOAD_DELAY_MS 100
+
+/*
+ * Watches the policies' directories (editors replace files), and remembers
+ * the names to react to: other files there (swap files...) are ignored.
+ */
 static int watch_policies(struct state *st)
 {
 	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -563,64 +759,121 @@ static int watch_policies(struct state *st)
 
 	if (fd < 0)
 		return -1;
+	st->watched = calloc(st->opt->num_policies, sizeof(*st->watched));
+	if (!st->watched)
+		die(EXIT_FAIL, "out of memory");
 	for (i = 0; i < st->opt->num_policies; i++) {
-		char dir[4096];
+		char dir[PATH_MAX], name[PATH_MAX];
+		int wd;
 
-		/* Watches directories: editors replace files. */
 		snprintf(dir, sizeof(dir), "%s", st->opt->policies[i]);
-		if (inotify_add_watch(fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) <
-		    0) {
+		snprintf(name, sizeof(name), "%s", st->opt->policies[i]);
+		wd = inotify_add_watch(fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+		if (wd < 0) {
 			close(fd);
 			return -1;
 		}
+		st->watched[i].wd = wd;
+		st->watched[i].name = strdup(basename(name));
+		if (!st->watched[i].name)
+			die(EXIT_FAIL, "out of memory");
+		st->num_watched++;
 	}
 	return fd;
 }
 
-static void reload(struct state *st, int watch_fd)
+static void add_ms(struct timespec *t, long ms)
 {
-	char buf[4096] __attribute__((aligned(8))), err[LL_ERR_LEN], warn[LL_ERR_LEN];
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_nsec += ms * 1000000L;
+	t->tv_sec += t->tv_nsec / 1000000000L;
+	t->tv_nsec %= 1000000000L;
+}
+
+/* Reads the changes: a reload gets due if a policy file changed. */
+static void policy_changed(struct state *st, int watch_fd)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t len;
+
+	while ((len = read(watch_fd, buf, sizeof(buf))) > 0) {
+		const char *p = buf;
+
+		while (p < buf + len) {
+			const struct inotify_event *ie = (const void *)p;
+			size_t i;
+
+			p += sizeof(*ie) + ie->len;
+			for (i = 0; ie->len && i < st->num_watched; i++)
+				if (st->watched[i].wd == ie->wd &&
+				    !strcmp(st->watched[i].name, ie->name)) {
+					add_ms(&st->reload_at, RELOAD_DELAY_MS);
+					st->reload_due = true;
+				}
+		}
+	}
+}
+
+static void reload(struct state *st)
+{
+	char err[LL_ERR_LEN], warning[LL_ERR_LEN];
 	struct ll_policy policy = { 0 };
 
-	while (read(watch_fd, buf, sizeof(buf)) > 0)
-		;
+	st->reload_due = false;
 	if (load_policies(st->opt->policies, st->opt->num_policies, &policy, err)) {
-		fprintf(stderr, "landlock-supervise: reload failed, previous policy kept: %s\n",
-			err);
+		warn("reload failed, previous policy kept: %s", err);
 		return;
 	}
 	if (policy.handled_fs & ~st->sup.handled_fs || policy.handled_net & ~st->sup.handled_net)
-		fprintf(stderr,
-			"landlock-supervise: reload: handled rights cannot change in a running layer; extra ones ignored\n");
+		warn("reload: handled rights cannot change in a running layer; extra ones ignored");
 	if (ll_supervisor_apply_with(&st->sup, &policy, st->opt->strategy,
-				     st->opt->ignore_missing ? LL_IGNORE_MISSING : 0, warn)) {
-		fprintf(stderr, "landlock-supervise: reload failed, previous policy kept: %s\n",
-			warn);
+				     st->opt->ignore_missing ? LL_IGNORE_MISSING : 0, warning)) {
+		warn("reload failed, previous policy kept: %s", warning);
 		ll_policy_free(&policy);
 		return;
 	}
-	if (warn[0])
-		fprintf(stderr, "landlock-supervise: reload: %s\n", warn);
-	fprintf(stderr, "landlock-supervise: policy reloaded (%zu path rules, %zu port rules)\n",
-		policy.num_paths, policy.num_ports);
+	if (warning[0])
+		warn("reload: %s", warning);
+	warn("policy reloaded (%zu path rules, %zu port rules)", policy.num_paths,
+	     policy.num_ports);
 	ll_policy_free(&st->policy);
 	st->policy = policy;
 }
 
-/* --- Main ------------------------------------------------------------------ */
+/* Milliseconds until the due reload (-1: none). */
+static int reload_timeout(const struct state *st)
+{
+	struct timespec now;
+	long ms;
 
-static pid_t spawn(struct state *st, int supervisee_fd)
+	if (!st->reload_due)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (st->reload_at.tv_sec - now.tv_sec) * 1000L +
+	     (st->reload_at.tv_nsec - now.tv_nsec) / 1000000L;
+	return ms < 0 ? 0 : ms;
+}
+
+/* --- Running the command ---------------------------------------------------- */
+
+/*
+ * Starts the command; returns at once with @status_fd, which says (an errno)
+ * why it did not start or closes when it did.  The caller must answer
+ * events meanwhile: the command's execve() (of a binary, an interpreter or
+ * libraries that no rule allows) waits for the supervisor.
+ */
+static pid_t spawn(struct state *st, int supervisee_fd, int *status_fd)
 {
 	int status_pipe[2];
 	pid_t child;
 	int err = 0;
 
 	if (pipe2(status_pipe, O_CLOEXEC))
-		die(EXIT_SETUP, "pipe: %s", strerror(errno));
+		die(EXIT_FAIL, "pipe: %s", strerror(errno));
 	/* fork, never vfork: a vfork parent would wait for its supervisee. */
 	child = fork();
 	if (child < 0)
-		die(EXIT_SETUP, "fork: %s", strerror(errno));
+		die(EXIT_FAIL, "fork: %s", strerror(errno));
 	if (child == 0) {
 		sigset_t none;
 
@@ -639,71 +892,184 @@ static pid_t spawn(struct state *st, int supervisee_fd)
 		}
 		/* Tells the parent why the command did not start. */
 		if (write(status_pipe[1], &err, sizeof(err)) != sizeof(err))
-			_exit(EXIT_SETUP);
+			_exit(EXIT_FAIL);
 		_exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
 	}
 	close(status_pipe[1]);
-	if (read(status_pipe[0], &err, sizeof(err)) == sizeof(err)) {
-		waitpid(child, NULL, 0);
-		if (err == ENOENT)
-			die(EXIT_NOTFOUND, "%s: command not found", st->opt->command[0]);
-		die(EXIT_NOEXEC, "%s: %s", st->opt->command[0], strerror(err));
-	}
-	close(status_pipe[0]);
+	*status_fd = status_pipe[0];
 	return child;
 }
 
+/* Reads the exec status: -1 while it is not known, else 0 (closed). */
+static int exec_status(struct state *st, int *status_fd)
+{
+	int err;
+	ssize_t n = read(*status_fd, &err, sizeof(err));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	if (n == sizeof(err))
+		st->exec_err = err;
+	close(*status_fd);
+	*status_fd = -1;
+	return 0;
+}
+
+struct policy_out {
+	const struct ll_policy *policy;
+};
+
+static int write_policy_file(void *ctx, const char *tmp)
+{
+	return ll_policy_write(ctx, tmp);
+}
+
+struct trace_out {
+	const struct ll_trace *trace;
+	bool make;
+};
+
+static int write_trace_file(void *ctx, const char *tmp)
+{
+	const struct trace_out *out = ctx;
+
+	return ll_trace_write(out->trace, tmp, out->make);
+}
+
+/* The forbidden directories of --fold: /etc and every user's home. */
+static void fold_forbidden(struct strmap *dirs)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	strmap_add(dirs, "/etc");
+	if (home && home[0] == '/')
+		strmap_add(dirs, home);
+	setpwent();
+	while ((pw = getpwent()))
+		if (pw->pw_dir && pw->pw_dir[0] == '/' && pw->pw_dir[1])
+			strmap_add(dirs, pw->pw_dir);
+	endpwent();
+}
+
+static int write_learned(struct state *st, const char *out)
+{
+	struct ll_policy policy = { 0 };
+	int ret;
+
+	if (st->opt->fold) {
+		struct strmap forbidden;
+		const char **list;
+		struct fold_limits limits = { .min_entries = st->opt->fold,
+					      .min_depth = st->opt->fold_min_depth };
+		size_t i;
+
+		strmap_init(&forbidden);
+		fold_forbidden(&forbidden);
+		list = calloc(forbidden.count + 1, sizeof(*list));
+		for (i = 0; list && i < forbidden.count; i++)
+			list[i] = forbidden.entries[i].key;
+		limits.forbidden = list;
+		limits.num_forbidden = list ? forbidden.count : 0;
+		ret = list ? learn_fold(&st->learned, &limits) : -1;
+		free(list);
+		strmap_free(&forbidden);
+		if (ret)
+			warn("--fold: %s: rules not folded", strerror(errno));
+	}
+	if (learn_policy(&st->learned, &policy))
+		return -1;
+	policy.abi = 6;
+	policy.handled_fs = st->sup.handled_fs;
+	policy.handled_net = st->sup.handled_net;
+	ret = write_atomic(out, write_policy_file, &policy);
+	ll_policy_free(&policy);
+	return ret;
+}
+
+/* Writes the policy or trace: atomically, whatever ended the run. */
 static void write_outputs(struct state *st)
 {
-	if (st->opt->permissive) {
-		const char *out = st->opt->permissive_out ?: "landlock-permissive.json";
+	const char *out = NULL;
+	int ret = 0;
 
-		st->learned.abi = 6;
-		st->learned.handled_fs = st->sup.handled_fs;
-		st->learned.handled_net = st->sup.handled_net;
-		if (st->opt->fold)
-			fold_policy(&st->learned, st->opt->fold);
-		if (ll_policy_write(&st->learned, out))
-			fprintf(stderr, "landlock-supervise: cannot write %s: %s\n", out,
-				strerror(errno));
+	if (st->opt->permissive)
+		out = st->opt->permissive_out ?: "landlock-permissive.json";
+	else if (st->opt->ask)
+		out = st->opt->ask_out;
+	if (out && st->learn_failed) {
+		ret = -1;
+		warn("%s not written: memory ran out during the run", out);
+	} else if (out) {
+		ret = write_learned(st, out);
+		if (ret)
+			warn("cannot write %s: %s", out, strerror(errno));
 		else
-			fprintf(stderr, "landlock-supervise: %lu events; policy written to %s\n",
-				st->events, out);
+			warn("%lu events; policy written to %s", st->events_seen, out);
 	}
 	if (st->opt->trace) {
-		const char *out = st->opt->trace_out
-					  ?: (st->opt->trace_make ? "landlock-trace.d"
-								  : "landlock-trace.json");
+		const struct trace_out trace = { &st->trace, st->opt->trace_make };
 
-		if (ll_trace_write(&st->trace, out, st->opt->trace_make))
-			fprintf(stderr, "landlock-supervise: cannot write %s: %s\n", out,
-				strerror(errno));
-		else
-			fprintf(stderr, "landlock-supervise: %lu events; trace written to %s\n",
-				st->events, out);
+		out = st->opt->trace_out
+			      ?: (st->opt->trace_make ? "landlock-trace.d" : "landlock-trace.json");
+		if (st->trace.failed) {
+			st->failed = true;
+			warn("%s not written: memory ran out during the run", out);
+		} else if (write_atomic(out, write_trace_file, (void *)&trace)) {
+			st->failed = true;
+			warn("cannot write %s: %s", out, strerror(errno));
+		} else {
+			warn("%lu events; trace written to %s", st->events_seen, out);
+		}
 	}
+	if (ret)
+		st->failed = true;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP go to the command (unless the terminal sent
+ * them to its process group, the command's too); the supervisor keeps
+ * answering until the command exits, then writes its outputs.
+ */
+static void forward(const struct state *st, const struct signalfd_siginfo *info)
+{
+	if (info->ssi_signo == SIGCHLD || st->child <= 0)
+		return;
+	if (info->ssi_code == SI_KERNEL && getpgid(st->child) == getpgrp())
+		return;
+	kill(st->child, info->ssi_signo);
 }
 
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
-	struct state st = { .opt = &opt, .inotify_fd = -1 };
+	struct state st = { .opt = &opt, .inotify_fd = -1, .log_fd = -1 };
 	struct ll_policy base = { 0 };
 	char err[LL_ERR_LEN];
 	const char *missing;
 	uint64_t handled_fs, handled_net, scoped;
-	int supervisee_fd, watch_fd = -1, signal_fd, status = 0;
-	bool notify;
+	int supervisee_fd, watch_fd = -1, signal_fd, status_fd = -1, status = 0;
+	bool notify, exited = false;
 	sigset_t mask;
 
 	parse_options(argc, argv, &opt);
+	if (opt.check)
+		return check_files(opt.command);
+	if (opt.print)
+		return print_files(opt.command, &opt.extra);
+
+	/* The policies first: a typo is a policy error on any kernel. */
+	if (load_policies(opt.policies, opt.num_policies, &st.policy, err) ||
+	    load_policies(opt.bases, opt.num_bases, &base, err))
+		die(EXIT_FAIL, "%s", err);
+	add_extra(&base, &opt.extra);
+	if (!opt.ignore_missing &&
+	    ((missing = missing_path(&st.policy)) || (missing = missing_path(&base))))
+		die(EXIT_FAIL, "%s: %s (--ignore-missing skips it)", missing, strerror(ENOENT));
 	notify = opt.ask || opt.permissive || opt.trace || opt.log;
 	missing = ll_missing_feature(notify);
 	if (missing)
-		die(EXIT_KERNEL, "%s", missing);
-	if (load_policies(opt.policies, opt.num_policies, &st.policy, err) ||
-	    load_policies(opt.bases, opt.num_bases, &base, err))
-		die(EXIT_POLICY, "%s", err);
+		die(EXIT_FAIL, "%s", missing);
 
 	handled_fs = st.policy.handled_fs | base.handled_fs;
 	handled_net = st.policy.handled_net | base.handled_net;
@@ -711,36 +1077,40 @@ int main(int argc, char **argv)
 	if (!handled_fs && !handled_net)
 		handled_fs = ll_fs_rights(6);
 	if (ll_supervisor_init(&st.sup, handled_fs, handled_net, scoped, notify))
-		die(EXIT_SETUP, "cannot create the supervisor: %s", strerror(errno));
+		die(EXIT_FAIL, "cannot create the supervisor: %s", strerror(errno));
 	if (ll_supervisor_apply(&st.sup, &st.policy, opt.ignore_missing ? LL_IGNORE_MISSING : 0,
 				err))
-		die(EXIT_POLICY, "%s", err);
+		die(EXIT_FAIL, "%s", err);
 	if (err[0])
-		fprintf(stderr, "landlock-supervise: %s\n", err);
+		warn("%s", err);
 	supervisee_fd = ll_supervisee_get(st.sup.fd);
 	if (supervisee_fd < 0)
-		die(EXIT_SETUP, "cannot get the supervisee ruleset: %s", strerror(errno));
+		die(EXIT_FAIL, "cannot get the supervisee ruleset: %s", strerror(errno));
 	base.handled_fs = handled_fs;
 	base.handled_net = handled_net;
 	if (ll_supervisee_add_policy(supervisee_fd, &base,
 				     opt.ignore_missing ? LL_IGNORE_MISSING : 0, err))
-		die(EXIT_POLICY, "%s", err);
+		die(EXIT_FAIL, "%s", err);
+	st.events = calloc(BATCH, sizeof(*st.events));
+	if (!st.events)
+		die(EXIT_FAIL, "out of memory");
+	learn_init(&st.learned);
+	strmap_init(&st.denied);
+	ll_trace_init(&st.trace);
 	if (opt.log) {
-		st.log = fopen(opt.log, "ae");
-		if (!st.log)
-			die(EXIT_SETUP, "%s: %s", opt.log, strerror(errno));
+		st.log_fd = open(opt.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+		if (st.log_fd < 0)
+			die(EXIT_FAIL, "%s: %s", opt.log, strerror(errno));
 	}
 	if (opt.ask) {
 		st.tty = fopen("/dev/tty", "r+e");
 		if (!st.tty)
-			fprintf(stderr,
-				"landlock-supervise: no terminal: every denial is denied\n");
+			warn("no terminal: every denial is denied");
 	}
 	if (opt.trace) {
 		const char *tmp = getenv("TMPDIR");
 
 		st.inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-		ll_trace_init(&st.trace);
 		/*
 		 * A rule that lets the command create its temporary files in /tmp
 		 * would cover a project under /tmp: its own TMPDIR cannot be an
@@ -755,59 +1125,85 @@ int main(int argc, char **argv)
 	if (opt.watch) {
 		watch_fd = watch_policies(&st);
 		if (watch_fd < 0)
-			die(EXIT_SETUP, "inotify: %s", strerror(errno));
+			die(EXIT_FAIL, "inotify: %s", strerror(errno));
 	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (signal_fd < 0 || fcntl(st.sup.fd, F_SETFL, O_NONBLOCK))
-		die(EXIT_SETUP, "signalfd: %s", strerror(errno));
+		die(EXIT_FAIL, "signalfd: %s", strerror(errno));
 
-	st.child = spawn(&st, supervisee_fd);
+	st.child = spawn(&st, supervisee_fd, &status_fd);
 	close(supervisee_fd);
 
-	for (;;) {
-		struct pollfd fds[4] = {
+	while (!exited) {
+		struct pollfd fds[5] = {
 			{ .fd = st.sup.fd, .events = POLLIN },
 			{ .fd = signal_fd, .events = POLLIN },
 			{ .fd = watch_fd, .events = POLLIN },
 			{ .fd = st.inotify_fd, .events = POLLIN },
+			{ .fd = status_fd, .events = POLLIN },
 		};
-		pid_t done;
+		const int timeout = reload_timeout(&st);
 
-		if (poll(fds, 4, -1) < 0 && errno != EINTR)
-			die(EXIT_SETUP, "poll: %s", strerror(errno));
+		if (poll(fds, 5, timeout) < 0 && errno != EINTR) {
+			warn("poll: %s", strerror(errno));
+			st.failed = true;
+			kill(st.child, SIGKILL);
+			waitpid(st.child, &status, 0);
+			break;
+		}
 		if (fds[0].revents & POLLIN)
 			handle_events(&st);
 		if (fds[2].revents & POLLIN)
-			reload(&st, watch_fd);
-		if (fds[3].revents & POLLIN)
-			ll_trace_inotify(&st.trace, st.inotify_fd);
+			policy_changed(&st, watch_fd);
+		if (st.reload_due && !reload_timeout(&st))
+			reload(&st);
+		if ((fds[3].revents & POLLIN) && ll_trace_inotify(&st.trace, st.inotify_fd))
+			out_of_memory(&st, "trace");
+		if (fds[4].revents)
+			exec_status(&st, &status_fd);
 		if (fds[1].revents & POLLIN) {
 			struct signalfd_siginfo info;
 
-			while (read(signal_fd, &info, sizeof(info)) > 0)
-				;
-			done = waitpid(st.child, &status, WNOHANG);
-			if (done == st.child)
-				break;
+			while (read(signal_fd, &info, sizeof(info)) == sizeof(info))
+				forward(&st, &info);
+			exited = waitpid(st.child, &status, WNOHANG) == st.child;
 		}
 	}
+	/* The child is gone: its exec status is there (or the pipe closed). */
+	if (status_fd >= 0) {
+		fcntl(status_fd, F_SETFL, 0);
+		exec_status(&st, &status_fd);
+	}
+	if (st.exec_err == ENOENT)
+		die(EXIT_NOTFOUND, "%s: command not found", opt.command[0]);
+	if (st.exec_err)
+		die(EXIT_NOEXEC, "%s: %s", opt.command[0], strerror(st.exec_err));
 	/* Late inotify records of the last writes. */
 	if (opt.trace) {
-		ll_trace_inotify(&st.trace, st.inotify_fd);
+		if (ll_trace_inotify(&st.trace, st.inotify_fd))
+			out_of_memory(&st, "trace");
 		if (st.trace_tmpdir[0] && rmdir(st.trace_tmpdir) && errno == ENOTEMPTY)
-			fprintf(stderr, "landlock-supervise: trace: %s is left with files in it\n",
-				st.trace_tmpdir);
+			warn("trace: %s is left with files in it", st.trace_tmpdir);
 	}
 	write_outputs(&st);
-	if (st.log)
-		fclose(st.log);
+	if (st.log_fd >= 0)
+		close(st.log_fd);
 	ll_supervisor_release(&st.sup);
 	ll_policy_free(&st.policy);
 	ll_policy_free(&base);
+	learn_free(&st.learned);
+	strmap_free(&st.denied);
+	ll_trace_free(&st.trace);
+	free(st.events);
+	if (st.failed)
+		return EXIT_FAIL;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -24,28 +24,37 @@
 void ll_trace_init(struct ll_trace *trace)
 {
 	memset(trace, 0, sizeof(*trace));
+	strmap_init(&trace->read);
+	strmap_init(&trace->execute);
+	strmap_init(&trace->write);
+	strmap_init(&trace->create);
+	strmap_init(&trace->remove);
+	strmap_init(&trace->rename);
 }
 
-static void add(struct ll_trace_set *set, const char *item)
+void ll_trace_free(struct ll_trace *trace)
 {
 	size_t i;
 
-	for (i = 0; i < set->count; i++)
-		if (!strcmp(set->items[i], item))
-			return;
-	set->items = realloc(set->items, (set->count + 1) * sizeof(char *));
-	if (set->items)
-		set->items[set->count++] = strdup(item);
+	strmap_free(&trace->read);
+	strmap_free(&trace->execute);
+	strmap_free(&trace->write);
+	strmap_free(&trace->create);
+	strmap_free(&trace->remove);
+	strmap_free(&trace->rename);
+	for (i = 0; i < trace->num_watches; i++)
+		free(trace->watches[i]);
+	free(trace->watches);
+	trace->watches = NULL;
+	trace->num_watches = 0;
 }
 
-static bool contains(const struct ll_trace_set *set, const char *item)
+static int add(struct ll_trace *trace, struct strmap *set, const char *item)
 {
-	size_t i;
-
-	for (i = 0; i < set->count; i++)
-		if (!strcmp(set->items[i], item))
-			return true;
-	return false;
+	if (strmap_add(set, item))
+		return 0;
+	trace->failed = true;
+	return -1;
 }
 
 static void join(char *buf, size_t len, const char *dir, const char *name)
@@ -53,27 +62,40 @@ static void join(char *buf, size_t len, const char *dir, const char *name)
 	snprintf(buf, len, "%s/%s", strcmp(dir, "/") ? dir : "", name);
 }
 
-static void watch(struct ll_trace *trace, int inotify_fd, const char *dir)
+/* inotify watch descriptors are small integers: an array indexed by them. */
+static int watch(struct ll_trace *trace, int inotify_fd, const char *dir)
 {
+	char *copy;
 	int wd;
-	size_t i;
 
 	if (inotify_fd < 0)
-		return;
+		return 0;
 	wd = inotify_add_watch(inotify_fd, dir,
 			       IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY |
 				       IN_CLOSE_WRITE | IN_ACCESS | IN_OPEN | IN_ONLYDIR);
 	if (wd < 0)
-		return;
-	for (i = 0; i < trace->num_watches; i++)
-		if (trace->watches[i].wd == wd)
-			return;
-	trace->watches =
-		realloc(trace->watches, (trace->num_watches + 1) * sizeof(*trace->watches));
-	if (!trace->watches)
-		return;
-	trace->watches[trace->num_watches].wd = wd;
-	trace->watches[trace->num_watches++].dir = strdup(dir);
+		return 0;
+	if ((size_t)wd >= trace->num_watches) {
+		const size_t num = (size_t)wd * 2 + 16;
+		char **grown = realloc(trace->watches, num * sizeof(*grown));
+
+		if (!grown) {
+			trace->failed = true;
+			return -1;
+		}
+		memset(grown + trace->num_watches, 0, (num - trace->num_watches) * sizeof(*grown));
+		trace->watches = grown;
+		trace->num_watches = num;
+	}
+	if (trace->watches[wd])
+		return 0;
+	copy = strdup(dir);
+	if (!copy) {
+		trace->failed = true;
+		return -1;
+	}
+	trace->watches[wd] = copy;
+	return 0;
 }
 
 #define CREATE_RIGHTS                                                   \
@@ -83,12 +105,13 @@ static void watch(struct ll_trace *trace, int inotify_fd, const char *dir)
 	 LANDLOCK_ACCESS_FS_MAKE_SYM)
 #define REMOVE_RIGHTS (LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE)
 
-void ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotify_fd)
+int ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotify_fd)
 {
 	char path[8192], dest[8192];
+	int err = 0;
 
 	if (ev->net || ev->object_fd < 0)
-		return;
+		return 0;
 	if (ev->name[0]) {
 		join(path, sizeof(path), ev->object_path, ev->name);
 		if (ev->dest_fd >= 0) {
@@ -96,68 +119,69 @@ void ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inoti
 
 			join(dest, sizeof(dest), ev->dest_path, ev->dest_name);
 			snprintf(pair, sizeof(pair), "%s\n%s", path, dest);
-			add(&trace->rename, pair);
-			add(&trace->create, dest);
-			watch(trace, inotify_fd, ev->dest_path);
+			err |= add(trace, &trace->rename, pair);
+			err |= add(trace, &trace->create, dest);
+			err |= watch(trace, inotify_fd, ev->dest_path);
 		} else if (ev->access & CREATE_RIGHTS) {
-			add(&trace->create, path);
+			err |= add(trace, &trace->create, path);
 		} else if (ev->access & REMOVE_RIGHTS) {
-			add(&trace->remove, path);
+			err |= add(trace, &trace->remove, path);
 		}
-		watch(trace, inotify_fd, ev->object_path);
-		return;
+		err |= watch(trace, inotify_fd, ev->object_path);
+		return err ? -1 : 0;
 	}
 	if (ev->access & LANDLOCK_ACCESS_FS_EXECUTE)
-		add(&trace->execute, ev->object_path);
+		err |= add(trace, &trace->execute, ev->object_path);
 	if (ev->access & (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR))
-		add(&trace->read, ev->object_path);
+		err |= add(trace, &trace->read, ev->object_path);
 	if (ev->access & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE))
-		add(&trace->write, ev->object_path);
+		err |= add(trace, &trace->write, ev->object_path);
+	return err ? -1 : 0;
 }
 
-void ll_trace_inotify(struct ll_trace *trace, int inotify_fd)
+int ll_trace_inotify(struct ll_trace *trace, int inotify_fd)
 {
 	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
 	char path[8192], moved_from[8192] = "";
 	ssize_t len;
+	int err = 0;
 
 	if (inotify_fd < 0)
-		return;
+		return 0;
 	while ((len = read(inotify_fd, buf, sizeof(buf))) > 0) {
 		const char *p;
 
 		for (p = buf; p < buf + len;) {
 			const struct inotify_event *ie = (const void *)p;
 			const char *dir = NULL;
-			size_t i;
 
 			p += sizeof(*ie) + ie->len;
-			for (i = 0; i < trace->num_watches; i++)
-				if (trace->watches[i].wd == ie->wd)
-					dir = trace->watches[i].dir;
+			if (ie->wd >= 0 && (size_t)ie->wd < trace->num_watches)
+				dir = trace->watches[ie->wd];
 			if (!dir || !ie->len)
 				continue;
 			join(path, sizeof(path), dir, ie->name);
 			if (ie->mask & IN_CREATE)
-				add(&trace->create, path);
+				err |= add(trace, &trace->create, path);
 			if (ie->mask & IN_DELETE)
-				add(&trace->remove, path);
+				err |= add(trace, &trace->remove, path);
 			if (ie->mask & (IN_MODIFY | IN_CLOSE_WRITE))
-				add(&trace->write, path);
+				err |= add(trace, &trace->write, path);
 			if ((ie->mask & IN_ACCESS) && !(ie->mask & IN_ISDIR))
-				add(&trace->read, path);
+				err |= add(trace, &trace->read, path);
 			if (ie->mask & IN_MOVED_FROM)
 				snprintf(moved_from, sizeof(moved_from), "%s", path);
 			if ((ie->mask & IN_MOVED_TO) && moved_from[0]) {
 				char pair[16400];
 
 				snprintf(pair, sizeof(pair), "%s\n%s", moved_from, path);
-				add(&trace->rename, pair);
-				add(&trace->create, path);
+				err |= add(trace, &trace->rename, pair);
+				err |= add(trace, &trace->create, path);
 				moved_from[0] = '\0';
 			}
 		}
 	}
+	return err ? -1 : 0;
 }
 
 static void write_escaped(FILE *f, const char *path)
@@ -184,44 +208,46 @@ static bool exists(const char *path)
  */
 static int write_make(const struct ll_trace *trace, FILE *f)
 {
-	struct ll_trace_set targets = { 0 };
+	struct strmap targets;
 	size_t i;
+	int ret = 0;
 
-	for (i = 0; i < trace->write.count; i++)
-		if (exists(trace->write.items[i]))
-			add(&targets, trace->write.items[i]);
-	for (i = 0; i < trace->create.count; i++)
-		if (exists(trace->create.items[i]))
-			add(&targets, trace->create.items[i]);
+	strmap_init(&targets);
+	for (i = 0; i < trace->write.count + trace->create.count && !ret; i++) {
+		const char *out = i < trace->write.count
+					  ? trace->write.entries[i].key
+					  : trace->create.entries[i - trace->write.count].key;
+
+		if (exists(out) && !strmap_add(&targets, out))
+			ret = -1;
+	}
 	for (i = 0; i < targets.count; i++) {
 		fputs(i ? " \\\n " : "", f);
-		write_escaped(f, targets.items[i]);
+		write_escaped(f, targets.entries[i].key);
 	}
 	fputs(":", f);
 	for (i = 0; i < trace->read.count + trace->execute.count; i++) {
 		const char *dep = i < trace->read.count
-					  ? trace->read.items[i]
-					  : trace->execute.items[i - trace->read.count];
+					  ? trace->read.entries[i].key
+					  : trace->execute.entries[i - trace->read.count].key;
 
-		if (contains(&targets, dep) || !exists(dep))
+		if (strmap_contains(&targets, dep) || !exists(dep))
 			continue;
 		fputs(" \\\n ", f);
 		write_escaped(f, dep);
 	}
 	fputs("\n", f);
-	for (i = 0; i < targets.count; i++)
-		free(targets.items[i]);
-	free(targets.items);
-	return 0;
+	strmap_free(&targets);
+	return ret;
 }
 
-static struct json_object *json_set(const struct ll_trace_set *set)
+static struct json_object *json_set(const struct strmap *set)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
 
 	for (i = 0; i < set->count; i++)
-		json_object_array_add(arr, json_object_new_string(set->items[i]));
+		json_object_array_add(arr, json_object_new_string(set->entries[i].key));
 	return arr;
 }
 
@@ -248,7 +274,7 @@ int ll_trace_write(const struct ll_trace *trace, const char *file, bool make)
 	json_object_object_add(root, "remove", json_set(&trace->remove));
 	for (i = 0; i < trace->rename.count; i++) {
 		struct json_object *pair = json_object_new_object();
-		const char *from = trace->rename.items[i];
+		const char *from = trace->rename.entries[i].key;
 		const char *to = strchr(from, '\n');
 
 		json_object_object_add(pair, "from", json_object_new_string_len(from, to - from));

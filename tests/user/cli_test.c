@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the command's internals on the host (no kernel feature
+ * needed): the hash map, learning (narrow rules, rules moved off created
+ * files, --fold limits), and tracing, at 100,000 files.  Built with
+ * AddressSanitizer and UBSan.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "learn.h"
+#include "output.h"
+#include "strmap.h"
+#include "trace.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                               \
+	do {                                                                      \
+		if (cond) {                                                       \
+			passed++;                                                 \
+		} else {                                                          \
+			failed++;                                                 \
+			printf("not ok: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                 \
+	} while (0)
+
+#define R LANDLOCK_ACCESS_FS_READ_FILE
+#define W LANDLOCK_ACCESS_FS_WRITE_FILE
+#define T LANDLOCK_ACCESS_FS_TRUNCATE
+#define MREG LANDLOCK_ACCESS_FS_MAKE_REG
+#define MDIR LANDLOCK_ACCESS_FS_MAKE_DIR
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* An access to a file, or (@name) the creation of an entry in a directory. */
+static struct ll_event *event(const char *path, const char *name, uint64_t access)
+{
+	static struct ll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.object_fd = 0; /* any descriptor: never used by learning or tracing */
+	ev.dest_fd = -1;
+	ev.access = access;
+	snprintf(ev.object_path, sizeof(ev.object_path), "%s", path);
+	snprintf(ev.name, sizeof(ev.name), "%s", name ? name : "");
+	ev.object_is_dir = name != NULL;
+	return &ev;
+}
+
+static uint64_t rule(const struct learn *l, const char *path)
+{
+	const struct strmap_entry *e = strmap_find(&l->rules, path);
+
+	return e ? e->value : 0;
+}
+
+static void test_strmap(void)
+{
+	struct strmap m;
+	char key[32];
+	size_t i;
+
+	strmap_init(&m);
+	CHECK(!strmap_find(&m, "x"));
+	for (i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "k%zu", i);
+		CHECK(!strmap_or(&m, key, i));
+	}
+	CHECK(m.count == 1000);
+	CHECK(!strmap_or(&m, "k7", 8));
+	CHECK(m.count == 1000 && strmap_find(&m, "k7")->value == 15);
+	CHECK(!strcmp(m.entries[500].key, "k500")); /* insertion order */
+	CHECK(!strmap_contains(&m, "k1000"));
+	strmap_free(&m);
+}
+
+/* Creating a file grants only what its open needs on the directory. */
+static void test_narrow_rights(void)
+{
+	struct ll_event *ev = event("/p", "new", MREG);
+
+	CHECK(learn_rights(ev, O_WRONLY | O_CREAT | O_TRUNC) == (MREG | W));
+	CHECK(learn_rights(ev, O_RDWR | O_CREAT) == (MREG | W | R));
+	CHECK(learn_rights(ev, -1) == MREG); /* mknod: no open */
+	CHECK(!(learn_rights(ev, -2) & T));  /* unknown: never truncate */
+	ev = event("/p", "d", MDIR);
+	CHECK(learn_rights(ev, -2) == MDIR);
+	/* This process is not blocked in an open(): not an open. */
+	CHECK(learn_open_flags(getpid()) != O_WRONLY);
+}
+
+/* Reads and writes are per file; created files move to their directory. */
+static void test_learn_created(void)
+{
+	struct learn l;
+
+	learn_init(&l);
+	CHECK(!learn_event(&l, event("/p/in", NULL, R), R));
+	CHECK(!learn_event(&l, event("/p", "sub", MDIR), MDIR));
+	CHECK(!learn_event(&l, event("/p/sub", "new", MREG), MREG | W));
+	CHECK(!learn_event(&l, event("/p/sub/new", NULL, R), R));
+	CHECK(rule(&l, "/p/in") == R);
+	CHECK(rule(&l, "/p") == (MDIR | MREG | W | R));
+	CHECK(!strmap_contains(&l.rules, "/p/sub"));
+	CHECK(!strmap_contains(&l.rules, "/p/sub/new"));
+	learn_free(&l);
+}
+
+static const char *const forbidden[] = { "/etc", "/home/user", "/root" };
+
+static void test_fold_limits(void)
+{
+	const struct fold_limits limits = {
+		.min_entries = 2, .min_depth = 2, .forbidden = forbidden, .num_forbidden = 3
+	};
+	struct learn l;
+
+	CHECK(learn_depth("/") == 0 && learn_depth("/etc") == 1 && learn_depth("/a/b/") == 2);
+	CHECK(!learn_may_fold("/", &limits));
+	CHECK(!learn_may_fold("/tmp", &limits));
+	CHECK(!learn_may_fold("/etc", &limits));
+	CHECK(!learn_may_fold("/home/user", &limits));
+	CHECK(!learn_may_fold("/home", &limits)); /* an ancestor of a home */
+	CHECK(learn_may_fold("/home/user/src", &limits));
+	CHECK(learn_may_fold("/var/tmp", &limits));
+
+	/* The case: nothing may fold into / any more. */
+	learn_init(&l);
+	learn_path(&l, "/etc/passwd", R);
+	learn_path(&l, "/etc/group", R);
+	learn_path(&l, "/etc/hosts", R);
+	learn_path(&l, "/var/tmp/x", R);
+	learn_path(&l, "/tmp/a", R);
+	learn_path(&l, "/tmp/b", W);
+	CHECK(!learn_fold(&l, &limits));
+	CHECK(l.rules.count == 6 && !strmap_contains(&l.rules, "/"));
+	CHECK(rule(&l, "/etc/passwd") == R && rule(&l, "/tmp/b") == W);
+	learn_free(&l);
+
+	/* One pass: /w/p/d folds, /w/p (now with /w/p/d and c) does not. */
+	learn_init(&l);
+	learn_path(&l, "/w/p/d/1", R);
+	learn_path(&l, "/w/p/d/2", R);
+	learn_path(&l, "/w/p/c", W);
+	CHECK(!learn_fold(&l, &limits));
+	CHECK(rule(&l, "/w/p/d") == R && rule(&l, "/w/p/c") == W);
+	CHECK(!strmap_contains(&l.rules, "/w/p") && l.rules.count == 2);
+	learn_free(&l);
+}
+
+static void test_scale(void)
+{
+	const struct fold_limits limits = { .min_entries = 1000, .min_depth = 2 };
+	struct ll_trace trace;
+	struct ll_policy policy = { 0 };
+	struct learn l;
+	char path[64], out[] = "/tmp/cli_test.XXXXXX";
+	double start = now();
+	size_t i, bad = 0;
+	int fd;
+
+	learn_init(&l);
+	ll_trace_init(&trace);
+	for (i = 0; i < 100000; i++) {
+		snprintf(path, sizeof(path), "/data/d%zu/f%zu", i / 500, i);
+		bad += !!learn_event(&l, event(path, NULL, R), R);
+		bad += !!ll_trace_event(&trace, event(path, NULL, R), -1);
+		/* Again: sets stay sets. */
+		bad += !!learn_event(&l, event(path, NULL, R), R);
+	}
+	CHECK(!bad);
+	CHECK(l.rules.count == 100000 && trace.read.count == 100000);
+	CHECK(!learn_policy(&l, &policy) && policy.num_paths == 100000);
+	policy.abi = 6;
+	policy.handled_fs = ll_fs_rights(6);
+	fd = mkstemp(out);
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK(!ll_policy_write(&policy, out));
+	CHECK(!ll_trace_write(&trace, out, true));
+	unlink(out);
+	ll_policy_free(&policy);
+	/* 200 directories of 500 files: no fold at 1000, one rule each at 500. */
+	CHECK(!learn_fold(&l, &limits) && l.rules.count == 100000);
+	((struct fold_limits *)&limits)->min_entries = 500;
+	CHECK(!learn_fold(&l, &limits) && l.rules.count == 200);
+	printf("100,000 learned and traced files: %.2f s\n", now() - start);
+	CHECK(now() - start < 20);
+	learn_free(&l);
+	ll_trace_free(&trace);
+}
+
+static int write_text(void *ctx, const char *tmp)
+{
+	FILE *f = fopen(tmp, "we");
+
+	if (!f)
+		return -1;
+	fputs(ctx, f);
+	return fclose(f);
+}
+
+static int fail_writer(void *ctx, const char *tmp)
+{
+	(void)ctx;
+	(void)tmp;
+	return -1;
+}
+
+static void test_write_atomic(void)
+{
+	char dir[] = "/tmp/cli_test.XXXXXX", path[64], buf[16] = "";
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.json", dir);
+	CHECK(!write_atomic(path, write_text, "one"));
+	CHECK(!write_atomic(path, write_text, "two"));
+	f = fopen(path, "re");
+	CHECK(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "two"));
+	if (f)
+		fclose(f);
+	/* A failed writer leaves the previous file and no temporary. */
+	CHECK(write_atomic(path, fail_writer, NULL));
+	CHECK(!unlink(path));
+	CHECK(!rmdir(dir)); /* empty: no temporary left */
+}
+
+int main(void)
+{
+	test_strmap();
+	test_narrow_rights();
+	test_learn_created();
+	test_fold_limits();
+	test_scale();
+	test_write_atomic();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
