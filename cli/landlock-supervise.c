@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -856,6 +857,39 @@ static int reload_timeout(const struct state *st)
 
 /* --- Running the command ---------------------------------------------------- */
 
+/* The command's limit on open files: the supervisor raises its own. */
+static struct rlimit command_nofile;
+static bool nofile_raised;
+
+/*
+ * The library keeps a descriptor open per object with rules (to narrow it
+ * later): raises the limit on open files as far as allowed, for runs that
+ * touch thousands of files.
+ */
+static void raise_nofile(void)
+{
+	struct rlimit limit;
+	unsigned long nr_open = 0;
+	FILE *f;
+
+	if (getrlimit(RLIMIT_NOFILE, &command_nofile))
+		return;
+	f = fopen("/proc/sys/fs/nr_open", "re");
+	if (f) {
+		if (fscanf(f, "%lu", &nr_open) != 1)
+			nr_open = 0;
+		fclose(f);
+	}
+	limit.rlim_cur = limit.rlim_max = nr_open;
+	if (nr_open > command_nofile.rlim_max && !setrlimit(RLIMIT_NOFILE, &limit)) {
+		nofile_raised = true;
+		return;
+	}
+	limit = command_nofile;
+	limit.rlim_cur = limit.rlim_max;
+	nofile_raised = !setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 /*
  * Starts the command; returns at once with @status_fd, which says (an errno)
  * why it did not start or closes when it did.  The caller must answer
@@ -879,6 +913,8 @@ static pid_t spawn(struct state *st, int supervisee_fd, int *status_fd)
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (nofile_raised)
+			setrlimit(RLIMIT_NOFILE, &command_nofile);
 		/* Temporary files go to a directory of their own (cf. trace.c). */
 		if (st->trace_tmpdir[0])
 			setenv("TMPDIR", st->trace_tmpdir, 1);
@@ -1071,6 +1107,7 @@ int main(int argc, char **argv)
 	if (missing)
 		die(EXIT_FAIL, "%s", missing);
 
+	raise_nofile();
 	handled_fs = st.policy.handled_fs | base.handled_fs;
 	handled_net = st.policy.handled_net | base.handled_net;
 	scoped = st.policy.scoped | base.scoped;

@@ -151,6 +151,7 @@ struct ll_supervisor {
 	struct ll_object *objects; /* committed rules we put there */
 	size_t num_objects;
 	unsigned long commits;
+	void *index; /* the library's index of @objects */
 };
 
 #define LL_IGNORE_MISSING (1U << 0)

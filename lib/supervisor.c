@@ -28,6 +28,73 @@ int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs, uint64_t 
 	return sup->fd < 0 ? -1 : 0;
 }
 
+/*
+ * An index of an array of objects (by inode or port): an open-addressing
+ * table of positions in the array, so that a supervisor with 100,000 rules
+ * finds one in constant time.
+ */
+struct objindex {
+	size_t *slots;	  /* position + 1, or 0 when empty */
+	size_t num_slots; /* a power of two, or 0 */
+};
+
+static uint64_t object_hash(const struct ll_object *obj)
+{
+	uint64_t h;
+
+	if (obj->fd < 0)
+		h = obj->port * 0x9e3779b97f4a7c15ULL + 1;
+	else
+		h = (uint64_t)obj->dev * 0x9e3779b97f4a7c15ULL ^
+		    (uint64_t)obj->ino * 0xc2b2ae3d27d4eb4fULL;
+	return h ^ (h >> 31);
+}
+
+static bool same_object(const struct ll_object *a, const struct ll_object *b);
+
+static size_t *index_slot(const struct objindex *index, const struct ll_object *objects,
+			  const struct ll_object *key)
+{
+	const size_t mask = index->num_slots - 1;
+	size_t i = object_hash(key) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		size_t *slot = &index->slots[i];
+
+		if (!*slot || same_object(&objects[*slot - 1], key))
+			return slot;
+	}
+}
+
+/* Indexes @count objects, in a table kept at most half full. */
+static int index_build(struct objindex *index, const struct ll_object *objects, size_t count)
+{
+	struct objindex built = { .num_slots = 64 };
+	size_t i;
+
+	while (built.num_slots < (count + 1) * 2)
+		built.num_slots *= 2;
+	built.slots = calloc(built.num_slots, sizeof(*built.slots));
+	if (!built.slots)
+		return -1;
+	for (i = 0; i < count; i++) {
+		size_t *slot = index_slot(&built, objects, &objects[i]);
+
+		if (!*slot)
+			*slot = i + 1;
+	}
+	free(index->slots);
+	*index = built;
+	return 0;
+}
+
+static void index_free(struct objindex *index)
+{
+	free(index->slots);
+	index->slots = NULL;
+	index->num_slots = 0;
+}
+
 static void release_objects(struct ll_object *objects, size_t count)
 {
 	size_t i;
@@ -40,6 +107,10 @@ static void release_objects(struct ll_object *objects, size_t count)
 
 void ll_supervisor_release(struct ll_supervisor *sup)
 {
+	if (sup->index) {
+		index_free(sup->index);
+		free(sup->index);
+	}
 	release_objects(sup->objects, sup->num_objects);
 	if (sup->fd >= 0)
 		close(sup->fd);
@@ -56,21 +127,28 @@ static bool same_object(const struct ll_object *a, const struct ll_object *b)
 	return a->dev == b->dev && a->ino == b->ino;
 }
 
-static struct ll_object *find_object(struct ll_object *objects, size_t count,
+static struct ll_object *find_object(const struct objindex *index, struct ll_object *objects,
 				     const struct ll_object *key)
 {
-	size_t i;
+	size_t *slot;
 
-	for (i = 0; i < count; i++)
-		if (same_object(&objects[i], key))
-			return &objects[i];
-	return NULL;
+	if (!index->num_slots)
+		return NULL;
+	slot = index_slot(index, objects, key);
+	return *slot ? &objects[*slot - 1] : NULL;
 }
 
-/* Adds @obj (taking its fd) to the set, or merges its rights. */
-static int add_object(struct ll_object **objects, size_t *count, struct ll_object obj)
+/* Room for @count objects: grows by doubling (16, 32, 64...). */
+static bool full(size_t count)
 {
-	struct ll_object *found = find_object(*objects, *count, &obj), *grown;
+	return count == 0 || (count >= 16 && !(count & (count - 1)));
+}
+
+/* Adds @obj (taking its fd) to the indexed set, or merges its rights. */
+static int add_object(struct ll_object **objects, size_t *count, struct objindex *index,
+		      struct ll_object obj)
+{
+	struct ll_object *found = find_object(index, *objects, &obj), *grown = *objects;
 
 	if (found) {
 		found->access |= obj.access;
@@ -78,15 +156,39 @@ static int add_object(struct ll_object **objects, size_t *count, struct ll_objec
 			close(obj.fd);
 		return 0;
 	}
-	grown = realloc(*objects, (*count + 1) * sizeof(*grown));
-	if (!grown) {
+	if (full(*count)) {
+		const size_t capacity = *count ? *count * 2 : 16;
+
+		grown = capacity < SIZE_MAX / sizeof(*grown)
+				? realloc(*objects, capacity * sizeof(*grown))
+				: NULL;
+	}
+	if (!grown || ((*count + 1) * 2 > index->num_slots && index_build(index, grown, *count))) {
+		if (grown)
+			*objects = grown;
 		if (obj.fd >= 0)
 			close(obj.fd);
 		return -1;
 	}
 	*objects = grown;
-	grown[(*count)++] = obj;
+	grown[*count] = obj;
+	*index_slot(index, grown, &obj) = ++*count;
 	return 0;
+}
+
+/* The index of the supervisor's committed objects. */
+static struct objindex *sup_index(struct ll_supervisor *sup)
+{
+	if (!sup->index) {
+		struct objindex *index = calloc(1, sizeof(*index));
+
+		if (!index || index_build(index, sup->objects, sup->num_objects)) {
+			free(index);
+			return NULL;
+		}
+		sup->index = index;
+	}
+	return sup->index;
 }
 
 /* Opens @path as an object with the rights it may get in this layer. */
@@ -121,8 +223,8 @@ static int stage(const struct ll_supervisor *sup, const struct ll_object *obj, u
 }
 
 /* Brings the staged rules back to the committed ones after a failure. */
-static void restage_committed(const struct ll_supervisor *sup, const struct ll_object *desired,
-			      size_t count)
+static void restage_committed(const struct ll_supervisor *sup, const struct objindex *committed_ix,
+			      const struct ll_object *desired, size_t count)
 {
 	size_t i;
 
@@ -130,7 +232,7 @@ static void restage_committed(const struct ll_supervisor *sup, const struct ll_o
 		stage(sup, &sup->objects[i], sup->objects[i].access, 0);
 	for (i = 0; i < count; i++) {
 		const struct ll_object *committed =
-			find_object(sup->objects, sup->num_objects, &desired[i]);
+			find_object(committed_ix, sup->objects, &desired[i]);
 
 		stage(sup, &desired[i], committed ? committed->access : 0,
 		      LANDLOCK_ADD_RULE_INTERSECT);
@@ -151,7 +253,7 @@ int ll_apply_strategy_parse(const char *name)
 
 /* A ruleset with @count objects of @objects (those with @only, if set). */
 static int build_ruleset(const struct ll_supervisor *sup, const struct ll_object *objects,
-			 size_t count, const struct ll_object *only, size_t only_count)
+			 size_t count, struct ll_object *only, const struct objindex *only_ix)
 {
 	const struct landlock_ruleset_attr attr = {
 		.handled_access_fs = sup->handled_fs,
@@ -164,7 +266,7 @@ static int build_ruleset(const struct ll_supervisor *sup, const struct ll_object
 	if (view.fd < 0)
 		return -1;
 	for (i = 0; i < count; i++) {
-		if (only && !find_object((struct ll_object *)only, only_count, &objects[i]))
+		if (only && !find_object(only_ix, only, &objects[i]))
 			continue;
 		if (stage(&view, &objects[i], objects[i].access, 0)) {
 			const int saved = errno;
@@ -178,7 +280,8 @@ static int build_ruleset(const struct ll_supervisor *sup, const struct ll_object
 }
 
 /* Stages @desired with @strategy; returns 0, or -1 with staged rules to undo. */
-static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired, size_t count,
+static int stage_policy(struct ll_supervisor *sup, const struct objindex *committed_ix,
+			struct ll_object *desired, size_t count, const struct objindex *desired_ix,
 			enum ll_apply_strategy strategy)
 {
 	struct landlock_ruleset_operand operand;
@@ -190,7 +293,7 @@ static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired, si
 		/* Narrows what was committed and is not wanted anymore... */
 		for (i = 0; i < sup->num_objects; i++) {
 			const struct ll_object *want =
-				find_object(desired, count, &sup->objects[i]);
+				find_object(desired_ix, desired, &sup->objects[i]);
 			const uint64_t keep = want ? want->access : 0;
 
 			if ((sup->objects[i].access & ~keep) &&
@@ -204,12 +307,12 @@ static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired, si
 		return 0;
 	case LL_APPLY_REPLACE:
 		for (i = 0; i < sup->num_objects; i++)
-			if (!find_object(desired, count, &sup->objects[i]) &&
+			if (!find_object(desired_ix, desired, &sup->objects[i]) &&
 			    stage(sup, &sup->objects[i], 0, LANDLOCK_ADD_RULE_REPLACE))
 				return -1;
 		for (i = 0; i < count; i++) {
 			const struct ll_object *had =
-				find_object(sup->objects, sup->num_objects, &desired[i]);
+				find_object(committed_ix, sup->objects, &desired[i]);
 
 			if ((!had || had->access != desired[i].access) &&
 			    stage(sup, &desired[i], desired[i].access, LANDLOCK_ADD_RULE_REPLACE))
@@ -225,8 +328,7 @@ static int stage_policy(struct ll_supervisor *sup, struct ll_object *desired, si
 		return 0;
 	case LL_APPLY_INTERSECT_RULESET:
 		/* What stays narrows the staged rules; then all is added. */
-		operand.operand =
-			build_ruleset(sup, desired, count, sup->objects, sup->num_objects);
+		operand.operand = build_ruleset(sup, desired, count, sup->objects, committed_ix);
 		if (operand.operand < 0)
 			return -1;
 		err = syscall(SYS_landlock_add_rule, sup->fd, LANDLOCK_RULE_INTERSECT_RULESET,
@@ -254,11 +356,15 @@ int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *
 			     enum ll_apply_strategy strategy, unsigned int flags, char *err)
 {
 	struct ll_object *desired = NULL, obj;
+	struct objindex desired_ix = { 0 }, *committed_ix;
 	size_t count = 0, i, used = 0;
 	int saved;
 
 	if (err)
 		err[0] = '\0';
+	committed_ix = sup_index(sup);
+	if (!committed_ix)
+		goto fail_errno;
 	for (i = 0; i < policy->num_paths; i++) {
 		const struct ll_path_rule *rule = &policy->paths[i];
 
@@ -279,20 +385,20 @@ int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *
 			close(obj.fd);
 			continue;
 		}
-		if (add_object(&desired, &count, obj))
+		if (add_object(&desired, &count, &desired_ix, obj))
 			goto fail_errno;
 	}
 	for (i = 0; i < policy->num_ports; i++) {
 		obj = (struct ll_object){ .fd = -1,
 					  .port = policy->ports[i].port,
 					  .access = policy->ports[i].access & sup->handled_net };
-		if (obj.access && add_object(&desired, &count, obj))
+		if (obj.access && add_object(&desired, &count, &desired_ix, obj))
 			goto fail_errno;
 	}
 
 	if (strategy == LL_APPLY_COMMIT_RULESET) {
 		/* All or nothing in the kernel: nothing to undo. */
-		const int fd = build_ruleset(sup, desired, count, NULL, 0);
+		const int fd = build_ruleset(sup, desired, count, NULL, NULL);
 
 		if (fd < 0)
 			goto fail_errno;
@@ -303,18 +409,21 @@ int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *
 			goto fail_errno;
 		}
 		close(fd);
-	} else if (stage_policy(sup, desired, count, strategy) || ll_commit(sup->fd)) {
+	} else if (stage_policy(sup, committed_ix, desired, count, &desired_ix, strategy) ||
+		   ll_commit(sup->fd)) {
 		goto fail_restage;
 	}
 	sup->commits++;
 	release_objects(sup->objects, sup->num_objects);
 	sup->objects = desired;
 	sup->num_objects = count;
+	index_free(committed_ix);
+	*committed_ix = desired_ix;
 	return 0;
 
 fail_restage:
 	saved = errno;
-	restage_committed(sup, desired, count);
+	restage_committed(sup, committed_ix, desired, count);
 	errno = saved;
 fail_errno:
 	if (err)
@@ -322,6 +431,7 @@ fail_errno:
 fail:
 	saved = errno;
 	release_objects(desired, count);
+	index_free(&desired_ix);
 	errno = saved;
 	return -1;
 }
@@ -343,10 +453,12 @@ int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access)
 		return 0;
 	if (ll_rule_fd(sup->fd, fd, obj.access, 0))
 		return -1;
+	if (!sup_index(sup))
+		return -1;
 	obj.fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (obj.fd < 0)
 		return -1;
-	return add_object(&sup->objects, &sup->num_objects, obj);
+	return add_object(&sup->objects, &sup->num_objects, sup->index, obj);
 }
 
 int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t access)
@@ -357,9 +469,9 @@ int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t 
 
 	if (!obj.access)
 		return 0;
-	if (ll_rule_port(sup->fd, port, obj.access, 0))
+	if (ll_rule_port(sup->fd, port, obj.access, 0) || !sup_index(sup))
 		return -1;
-	return add_object(&sup->objects, &sup->num_objects, obj);
+	return add_object(&sup->objects, &sup->num_objects, sup->index, obj);
 }
 
 int ll_supervisor_commit(struct ll_supervisor *sup)

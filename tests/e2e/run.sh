@@ -218,6 +218,18 @@ P
 		! "$tool" --base "$base" --policy nr/learned.json -- cat nr/d/other 2>/dev/null
 }
 
+# 7e. Many files: each read is granted on its own (the supervisor's rules
+# are indexed) and the learned policy replays with no event.
+t_permissive_many() {
+	mkdir -p many/d
+	(cd many/d && seq 3000 | xargs touch)
+	"$tool" --base "$base" --permissive=many/learned.json -- sh -c 'cat many/d/* >/dev/null' ||
+		return 1
+	[ "$(grep -c "$work/many/d/" many/learned.json)" -eq 3000 ] || return 1
+	"$tool" --base "$base" --policy many/learned.json --log many/replay.jsonl -- \
+		sh -c 'cat many/d/* >/dev/null' && [ ! -s many/replay.jsonl ]
+}
+
 # 7d. SIGINT goes to the command, and the learned policy is still written
 # (atomically: no temporary file left); SIGTERM the same for a trace.
 t_signals() {
@@ -359,7 +371,7 @@ t_kmemleak() {
 
 tests="t_stress t_stress_fork_storm t_stress_exec_storm t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
-	t_permissive_narrow t_signals t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
+	t_permissive_narrow t_permissive_many t_signals t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
 # LL_E2E_TESTS="t_signals t_watch_names" runs only these.
 tests=${LL_E2E_TESTS:-$tests}
