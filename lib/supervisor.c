@@ -132,7 +132,7 @@ static struct ll_object *find_object(const struct objindex *index, struct ll_obj
 {
 	size_t *slot;
 
-	if (!index->num_slots)
+	if (!index || !index->num_slots)
 		return NULL;
 	slot = index_slot(index, objects, key);
 	return *slot ? &objects[*slot - 1] : NULL;
