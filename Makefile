@@ -69,10 +69,10 @@ headers: deps
 series: deps
 	@bash kernel/scripts/kernel.sh series
 
-# Folds edits made in build/linux back into kernel/ (PATCH=name to choose,
-# FILES='path ...' to fold only those files).
+# Exports the commits of build/linux back into kernel/patches (and
+# kernel/harness), rewriting only the patch files whose content changed.
 refresh:
-	@bash kernel/scripts/kernel.sh refresh $(PATCH) $(FILES)
+	@bash kernel/scripts/kernel.sh refresh
 
 # make run [CMD='program args'] [ARGS='landlock-supervise options']
 run: deps

@@ -32,6 +32,7 @@ write_guest_init() { # FILE COMMAND...
 		echo 'ln -sf pts/ptmx /dev/ptmx 2>/dev/null'
 		hidden_host_paths mount_host_ro
 		mount_work "$work"
+		printf ': >%q\n' "$ctl/started"
 		echo 'hostname guest; ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null'
 		echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb LANG=C.UTF-8'
 		for e in "${envs[@]}"; do printf 'export %q\n' "$e"; done

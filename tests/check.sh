@@ -46,6 +46,12 @@ else
 	count "$kp" $((${kf:-0} + ${ke:-0})) "${ks:-0}"
 fi
 
+step "UML: FPU state sized from the host (AMX hosts), registers kept across switches"
+bash "$top/tests/fpu.sh" "$run/fpu" >"$run/fpu.txt" 2>&1
+cat "$run/fpu.txt"
+read -r kp kf < <(sed -n 's/^FPU-TOTALS //p' "$run/fpu.txt")
+count "${kp:-0}" "${kf:-1}"
+
 step "Landlock kselftests (stock and new) in the patched kernel"
 "$top/scripts/uml-run" -w "$run" -t 900 -- "$top/tests/guest/run-kselftests.sh" "$B/kselftest" "$run/kselftest" >"$run/kselftest.log" 2>&1
 rc=$?

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that each patch of the series builds: for each commit of
-# build/linux (base..ours), builds security/landlock (W=1) and the Landlock
+# build/linux (harness..ours: the series, on top of the harness patches), builds security/landlock (W=1) and the Landlock
 # selftests in a separate worktree.  Prints one line per patch.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -9,11 +9,11 @@ wt=$B/bisect
 out=$B/bisect-out
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/landlock-supervisor/ccache}
 git -C "$B/linux" worktree remove --force "$wt" 2>/dev/null
-git -C "$B/linux" worktree add -q -f --detach "$wt" base || exit 1
+git -C "$B/linux" worktree add -q -f --detach "$wt" harness || exit 1
 mkdir -p "$out" && cp "$B/uml/.config" "$out/.config"
 make -s -C "$wt" O="$out" ARCH=um olddefconfig >/dev/null && make -s -C "$wt" O="$out" ARCH=um -j"$(nproc)" prepare >/dev/null 2>&1
 fail=0
-for c in $(git -C "$B/linux" rev-list --reverse base..ours); do
+for c in $(git -C "$B/linux" rev-list --reverse harness..ours); do
 	git -C "$wt" checkout -q --detach "$c"
 	subject=$(git -C "$wt" log -1 --format=%s)
 	rm -f "$out"/security/landlock/*.o

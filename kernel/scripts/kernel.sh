@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Lays the base kernel tree, applies this project's series and new files,
-# builds User-Mode Linux, exports and refreshes the series.
+# Lays the base kernel tree, applies the harness patches and this project's
+# series, builds User-Mode Linux (and x86_64), exports and refreshes the
+# series.
 #
-#   kernel.sh tree      lay build/linux (once) and apply ours (when changed)
+#   kernel.sh tree      lay build/linux (once) and apply the patches (when they
+#                       changed in kernel/)
 #   kernel.sh build     tree + build build/uml/linux with ccache
 #   kernel.sh build-x86 [EXTRA]
 #                       tree + build an x86_64 bzImage for QEMU (build/x86[-EXTRA])
 #   kernel.sh headers   install the uAPI headers into build/headers
-#   kernel.sh series    git format-patch base..HEAD into build/series
-#   kernel.sh refresh [PATCH [FILE...]]
-#                       turn edits made in build/linux back into kernel/
-#                       (only FILEs, if given, folded into PATCH)
+#   kernel.sh series    git format-patch the series into build/series
+#   kernel.sh refresh   export the commits of build/linux back into
+#                       kernel/patches/ (and kernel/harness/)
 #
-# The tree is a git repository: tag "base" is Debian's source as shipped,
-# then one commit per patch of kernel/patches/series.  New kernel files live
-# as real files under kernel/tree/ and are listed, per patch, in
-# kernel/patches/NAME.files.  A new file that a later patch extends also has a
-# snapshot, kernel/tree.d/NAME/PATH, of its state in the patch NAME that adds
-# it; kernel/tree/PATH is always its final state.
+# The series is kept as git format-patch files, kernel/patches/NNNN-*.patch,
+# applied in the order of kernel/patches/series; new files are in the patches
+# like any other change.  kernel/harness/ holds, the same way, the patches the
+# harness needs that are not part of the series (UML fixes).
+#
+# build/linux is a git repository: tag "base" is Debian's source as shipped,
+# then one commit per harness patch (tag "harness"), then one commit per patch
+# of the series (branch "ours").  It is edited like any kernel tree: commit,
+# "git commit --fixup", "git rebase -i --autosquash harness", then "make
+# refresh" rewrites the patch files whose content changed.  The script never
+# re-lays the tree over commits or edits that were not exported.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,7 +31,7 @@ B=${LL_BUILD_DIR:-$top/build}
 K=$B/linux
 O=${LL_UML_OUT:-$B/uml}
 P=$top/kernel/patches
-T=$top/kernel/tree
+H=$top/kernel/harness
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/landlock-supervisor/ccache}
 export CCACHE_BASEDIR=$B
 export CCACHE_NOHASHDIR=1
@@ -37,62 +43,34 @@ jobs=${JOBS:-$(nproc)}
 log() { printf 'kernel: %s\n' "$*" >&2; }
 die() { printf 'kernel: error: %s\n' "$*" >&2; exit 1; }
 
-series_patches() { grep -vE '^\s*(#|$)' "$P/series" 2>/dev/null || true; }
+patch_list() { grep -vE '^\s*(#|$)' "$1/series" 2>/dev/null || true; }
 
-# Digests of what defines the patched tree: the series, and the new files.
-# What the applied commits depend on (this script too: it makes them).
+# Digest of what defines the patched tree.
 patches_digest() {
-	(cd "$top" && find kernel/BASE kernel/patches kernel/tree.d kernel/scripts/kernel.sh \
-		-type f -print0 2>/dev/null | sort -z | xargs -0 sha1sum) | sha1sum | cut -d' ' -f1
-}
-tree_digest() {
-	(cd "$top" && find kernel/tree -type f -print0 | sort -z | xargs -0 sha1sum) |
-		sha1sum | cut -d' ' -f1
-}
-
-# Lists the new files of the series (paths in the kernel tree).
-new_files() {
-	local name
-	for name in $(series_patches); do
-		[ -f "$P/${name%.patch}.files" ] && grep -vE '^\s*(#|$)' "$P/${name%.patch}.files"
-	done | awk '!seen[$0]++'
+	(cd "$top" && find kernel/BASE kernel/patches kernel/harness -type f -print0 2>/dev/null |
+		sort -z | xargs -0 sha1sum) | sha1sum | cut -d' ' -f1
 }
 
 stamp() { cat "$K/.git/ll-$1" 2>/dev/null || true; }
-
-# Refuses to overwrite work: edits to upstream files not yet refreshed into
-# the series, or new files edited in build/linux rather than kernel/tree.
-check_no_local_edits() {
-	if [ -n "$(git -C "$K" status --porcelain --untracked-files=no -- . \
-		$(new_files | sed 's/^/:(exclude)/'))" ]; then
-		die "build/linux has edits not in the series: run 'make refresh' first (or 'git -C build/linux checkout -f .' to drop them)"
-	fi
-	check_new_files_not_edited
+record() {
+	patches_digest >"$K/.git/ll-applied"
+	git -C "$K" rev-parse ours >"$K/.git/ll-exported"
 }
 
-check_new_files_not_edited() {
-	local f last
-	for f in $(new_files); do
-		[ -f "$K/$f" ] || continue
-		last=$(grep -F " $f" "$K/.git/ll-synced" 2>/dev/null | head -n1 | cut -d" " -f1 || true)
-		[ -z "$last" ] || [ "$(sha1sum <"$K/$f" | cut -d' ' -f1)" = "$last" ] ||
-			die "build/linux/$f was edited there: run 'make refresh' to copy it to kernel/tree first"
-	done
-}
-
-# Copies new files from kernel/tree into build/linux when they changed there.
-sync_new_files() {
-	local f want
-	: >"$K/.git/ll-synced.new"
-	for f in $(new_files); do
-		want=$(sha1sum <"$T/$f" | cut -d' ' -f1)
-		if [ ! -f "$K/$f" ] || [ "$(sha1sum <"$K/$f" | cut -d' ' -f1)" != "$want" ]; then
-			mkdir -p "$(dirname "$K/$f")"
-			cp "$T/$f" "$K/$f"
-		fi
-		echo "$want $f" >>"$K/.git/ll-synced.new"
-	done
-	mv "$K/.git/ll-synced.new" "$K/.git/ll-synced"
+# Refuses to lose work in build/linux: uncommitted edits, a rebase under way,
+# or commits that were not exported with "make refresh".
+check_exported() {
+	[ -d "$K/.git/rebase-merge" ] || [ -d "$K/.git/rebase-apply" ] &&
+		die "build/linux: a rebase or git am is under way: finish it (git -C build/linux rebase --continue) or abort it"
+	[ -z "$(git -C "$K" status --porcelain --untracked-files=no)" ] ||
+		die "build/linux has uncommitted edits: commit them (git commit --fixup=COMMIT) and run 'make refresh', or drop them (git -C build/linux checkout -f .)"
+	local head want
+	head=$(git -C "$K" rev-parse -q --verify ours 2>/dev/null || true)
+	want=$(stamp exported)
+	[ -z "$want" ] || [ "$head" = "$want" ] ||
+		die "build/linux has commits that are not in kernel/patches: run 'make refresh' first (or drop them: git -C build/linux reset --hard $want)"
+	[ "$(git -C "$K" symbolic-ref -q --short HEAD 2>/dev/null)" = ours ] ||
+		die "build/linux is not on branch ours: git -C build/linux checkout ours"
 }
 
 lay_base() {
@@ -120,62 +98,35 @@ lay_base() {
 	echo "$installed" >"$K/.git/ll-base-version"
 }
 
-# Applies the series on a clean checkout of the base, one commit per patch.
+# Applies DIR's patches with git am, one commit each.
+am_dir() { # DIR
+	local name
+	for name in $(patch_list "$1"); do
+		[ -f "$1/$name" ] || die "${1#"$top"/}/$name is listed in series but missing"
+		git -C "$K" am -q --keep-cr --whitespace=nowarn "$1/$name" >"$B/apply.err" 2>&1 || {
+			git -C "$K" am --abort >/dev/null 2>&1 || true
+			die "${1#"$top"/}/$name does not apply on $package $(cat "$K/.git/ll-base-version") (series made against $version): $(head -3 "$B/apply.err")"
+		}
+	done
+}
+
+# Lays base + harness + series on branch ours.
 apply_series() {
-	local name files msg author
 	git -C "$K" checkout -q -f -B ours base
 	git -C "$K" clean -q -fdx
-	for name in $(series_patches); do
-		[ -f "$P/$name" ] || die "kernel/patches/$name is listed in series but missing"
-		if grep -q '^diff --git ' "$P/$name"; then
-			git -C "$K" apply --index --whitespace=nowarn "$P/$name" 2>"$B/apply.err" ||
-				die "kernel/patches/$name does not apply on $package $(cat "$K/.git/ll-base-version") (series made against $version): $(head -3 "$B/apply.err")"
-		fi
-		files=${name%.patch}.files
-		if [ -f "$P/$files" ]; then
-			while read -r f; do
-				[ -n "$f" ] || continue
-				[ -f "$T/$f" ] || die "kernel/tree/$f (listed in $files) is missing"
-				mkdir -p "$(dirname "$K/$f")"
-				# A file that later patches extend has a snapshot for
-				# the patch that adds it, so that each patch builds.
-				if [ -f "$top/kernel/tree.d/${name%.patch}/$f" ]; then
-					cp "$top/kernel/tree.d/${name%.patch}/$f" "$K/$f"
-				else
-					cp "$T/$f" "$K/$f"
-				fi
-				git -C "$K" add -f "$f"
-			done < <(grep -vE '^\s*(#|$)' "$P/$files")
-		fi
-		git -C "$K" mailinfo /dev/null /dev/null <"$P/$name" >"$B/info"
-		msg=$(sed -n 's/^Subject: //p' "$B/info")
-		# The patch's author, so that the exported From: matches its
-		# Signed-off-by.
-		author="$(sed -n 's/^Author: //p' "$B/info") <$(sed -n 's/^Email: //p' "$B/info")>"
-		# The body: from the first blank line to the "---" line.
-		{ echo "$msg"; echo; awk 'body && /^---$/ { exit } body { print } /^$/ { body = 1 }' "$P/$name"; } >"$B/msg"
-		git -C "$K" commit -q --allow-empty --author="$author" -F "$B/msg"
-	done
+	am_dir "$H"
+	git -C "$K" tag -f harness >/dev/null
+	am_dir "$P"
 }
 
 cmd_tree() {
 	mkdir -p "$B"
 	[ -d "$K/.git" ] && git -C "$K" rev-parse -q --verify base >/dev/null || lay_base
-	local pd td
-	pd=$(patches_digest)
-	td=$(tree_digest)
-	if [ "$pd" != "$(stamp applied)" ] || [ "${1:-}" = force ]; then
-		check_no_local_edits
-		log "applying $(series_patches | wc -l) patches"
+	if [ "$(patches_digest)" != "$(stamp applied)" ] || [ "${1:-}" = force ]; then
+		git -C "$K" rev-parse -q --verify ours >/dev/null && check_exported
+		log "applying $(patch_list "$H" | wc -l) harness and $(patch_list "$P" | wc -l) series patches"
 		apply_series
-		echo "$pd" >"$K/.git/ll-applied"
-		echo "$td" >"$K/.git/ll-committed-tree"
-		sync_new_files
-		echo "$td" >"$K/.git/ll-synced-tree"
-	elif [ "$td" != "$(stamp synced-tree)" ]; then
-		check_new_files_not_edited
-		sync_new_files
-		echo "$td" >"$K/.git/ll-synced-tree"
+		record
 	fi
 }
 
@@ -241,9 +192,7 @@ cmd_w1() {
 		grep -q .
 }
 
-# checkpatch --strict on the exported series.  (Not on kernel/patches: run
-# from this repository, checkpatch takes a tracked file for a source file and
-# reads every line of those partial diffs as added code.)
+# checkpatch --strict on the exported series.
 cmd_checkpatch() {
 	cmd_series >/dev/null 2>&1
 	# Debian's python3 has ply, for the SPDX check.
@@ -253,102 +202,76 @@ cmd_checkpatch() {
 
 cmd_headers() {
 	cmd_tree
-	local stamp="$B/headers/.ll-applied"
-	if [ "$(stamp applied)" != "$(cat "$stamp" 2>/dev/null)" ]; then
+	local stamp="$B/headers/.ll-applied" want
+	want=$(sha1sum <"$K/include/uapi/linux/landlock.h" | cut -d' ' -f1)
+	if [ "$want" != "$(cat "$stamp" 2>/dev/null)" ]; then
 		log "installing uAPI headers into $B/headers"
 		make -s -C "$K" O="$B/hdr-out" ARCH=x86_64 INSTALL_HDR_PATH="$B/headers" headers_install >/dev/null
-		stamp applied >"$stamp"
+		echo "$want" >"$stamp"
 	fi
 }
 
+# The series as it would be mailed: build/series/NNNN-*.patch.
 cmd_series() {
 	cmd_tree
-	# The commits must hold the current new files.
-	[ "$(tree_digest)" = "$(stamp committed-tree)" ] || cmd_tree force
 	rm -rf "$B/series"
-	git -C "$K" format-patch -q --no-signature -o "$B/series" base..ours
+	git -C "$K" format-patch -q --no-signature --zero-commit -o "$B/series" harness..ours
 	log "wrote $(ls "$B/series" | wc -l) patches to $B/series"
 }
 
-# Turns edits in build/linux into kernel/: new files are copied back, edits to
-# upstream files are folded into PATCH (default: the last patch touching the
-# file, else the last patch of the series) and every patch is re-exported.
-# Re-exports the upstream edits of each commit of build/linux into its patch
-# of kernel/patches, keeping the patch's header.
-export_patches() {
-	local -A newfile=()
-	local f name
-	for f in $(new_files); do newfile[$f]=1; done
-	local i=0 commits
-	mapfile -t commits < <(git -C "$K" rev-list --reverse base..ours)
-	for name in $(series_patches); do
-		local c=${commits[$i]} excl=()
-		i=$((i + 1))
-		for f in "${!newfile[@]}"; do excl+=(":(exclude)$f"); done
-		{
-			sed '/^---$/q' "$P/$name"
-			git -C "$K" diff --stat=72 "$c^" "$c" -- . "${excl[@]}" | sed 's/^/ /;s/^  / /'
-			echo
-			git -C "$K" diff "$c^" "$c" -- . "${excl[@]}"
-		} >"$P/$name.new"
-		mv "$P/$name.new" "$P/$name"
+# Writes the commits RANGE of build/linux into DIR (git format-patch files
+# and DIR/series), rewriting only the files whose content changed.
+export_range() { # RANGE DIR
+	local range=$1 dir=$2 tmp f n=0
+	tmp=$(mktemp -d "$B/export.XXXXXX")
+	mkdir -p "$dir"
+	git -C "$K" format-patch -q --no-numbered --no-signature --zero-commit \
+		--filename-max-length=100 -o "$tmp" "$range"
+	(cd "$tmp" && ls -1 -- *.patch 2>/dev/null || true) >"$tmp/series"
+	for f in "$tmp"/*.patch "$tmp/series"; do
+		[ -e "$f" ] || continue
+		if ! cmp -s "$f" "$dir/${f##*/}"; then
+			cp "$f" "$dir/${f##*/}"
+			[ "${f##*/}" = series ] || { log "wrote ${dir#"$top"/}/${f##*/}"; n=$((n + 1)); }
+		fi
 	done
+	for f in "$dir"/*.patch; do
+		[ -e "$f" ] || continue
+		[ -e "$tmp/${f##*/}" ] || { rm -f "$f"; log "removed ${dir#"$top"/}/${f##*/}"; }
+	done
+	rm -rf "$tmp"
+	echo $n
 }
 
 cmd_refresh() {
-	local target=${1:-} f owner name
-	shift || true
-	local only=("$@")
-	local -A newfile=()
-	for name in $(series_patches); do
-		[ -f "$P/${name%.patch}.files" ] || continue
-		while read -r f; do [ -n "$f" ] && newfile[$f]=$name; done \
-			< <(grep -vE '^\s*(#|$)' "$P/${name%.patch}.files")
-	done
-	# New files edited in build/linux (since they were last synced from
-	# kernel/tree) go back to kernel/tree; files edited in both refuse.
-	local last
-	for f in "${!newfile[@]}"; do
-		last=$(grep -F " $f" "$K/.git/ll-synced" 2>/dev/null | head -n1 | cut -d" " -f1 || true)
-		[ -f "$K/$f" ] && [ "$(sha1sum <"$K/$f" | cut -d' ' -f1)" != "$last" ] || continue
-		if [ "$(sha1sum <"$T/$f" | cut -d' ' -f1)" != "$last" ]; then
-			die "$f was edited both in build/linux and in kernel/tree: merge them by hand"
+	[ -d "$K/.git" ] || die "no build/linux: run 'make kernel' first"
+	[ -d "$K/.git/rebase-merge" ] || [ -d "$K/.git/rebase-apply" ] &&
+		die "build/linux: a rebase is under way: finish it first"
+	[ -z "$(git -C "$K" status --porcelain --untracked-files=no)" ] ||
+		die "build/linux has uncommitted edits: commit them first (git commit --fixup=COMMIT; git rebase -i --autosquash harness)"
+	[ "$(git -C "$K" symbolic-ref -q --short HEAD 2>/dev/null)" = ours ] ||
+		die "build/linux is not on branch ours"
+	# A rebase onto base (to change a harness patch) leaves the tag behind:
+	# it moves to the commit with the last harness patch's subject.
+	if ! git -C "$K" merge-base --is-ancestor harness ours; then
+		local subject c
+		subject=$(git -C "$K" log -1 --format=%s harness)
+		c=$(git -C "$K" log --format='%H %s' base..ours | grep -F " $subject" | head -n1 | cut -d' ' -f1)
+		if [ "$(git -C "$K" rev-parse base)" = "$(git -C "$K" rev-parse harness)" ]; then
+			die "branch ours no longer starts at tag harness: was the rebase made onto another commit?"
 		fi
-		cp "$K/$f" "$T/$f"
-		log "kernel/tree/$f updated from build/linux"
-	done
-	sync_new_files
-	tree_digest >"$K/.git/ll-synced-tree"
-	local changed
-	changed=$(git -C "$K" status --porcelain --untracked-files=no -- . \
-		$(new_files | sed 's/^/:(exclude)/') | cut -c4-)
-	if [ ${#only[@]} -gt 0 ]; then
-		changed=$(printf '%s\n' $changed | grep -xF -f <(printf '%s\n' "${only[@]}") || true)
+		[ -n "$c" ] && [ -n "$subject" ] ||
+			die "branch ours no longer holds the harness commit \"$subject\": tag the last harness commit with 'git -C build/linux tag -f harness COMMIT'"
+		git -C "$K" tag -f harness "$c" >/dev/null
+		log "tag harness moved to $(git -C "$K" log -1 --format='%h %s' "$c")"
 	fi
-	[ -n "$changed" ] || { log "nothing to refresh"; return 0; }
-	for f in $changed; do
-		if [ -n "${newfile[$f]:-}" ]; then
-			continue
-		fi
-		owner=$target
-		if [ -z "$owner" ]; then
-			for name in $(series_patches); do
-				grep -q "^diff --git a/$f " "$P/$name" && owner=$name
-			done
-			[ -n "$owner" ] || owner=$(series_patches | tail -n1)
-		fi
-		local c
-		c=$(git -C "$K" log --format=%H --grep="^$(git mailinfo /dev/null /dev/null <"$P/$owner" | sed -n 's/^Subject: //p')\$" base..ours | head -n1)
-		[ -n "$c" ] || die "no commit for $owner in build/linux"
-		git -C "$K" add -f "$f"
-		git -C "$K" commit -q --fixup="$c"
-		log "$f folded into $owner"
-	done
-	if [ -n "$(git -C "$K" log --format=%s --grep='^fixup! ' base..ours)" ]; then
-		GIT_SEQUENCE_EDITOR=: git -C "$K" rebase -q -i --autosquash --autostash base
-	fi
-	export_patches
-	patches_digest >"$K/.git/ll-applied"
+	[ -z "$(git -C "$K" log --format=%s --grep='^\(fixup\|squash\|amend\)! ' harness..ours)" ] ||
+		die "fixup commits are left: git -C build/linux rebase -i --autosquash harness"
+	local nh np
+	nh=$(export_range base..harness "$H")
+	np=$(export_range harness..ours "$P")
+	record
+	log "refreshed: $np series and $nh harness patch files changed"
 }
 
 case ${1:-build} in
@@ -359,7 +282,6 @@ headers) cmd_headers ;;
 series) cmd_series ;;
 w1) cmd_w1 ;;
 checkpatch) cmd_checkpatch ;;
-export) export_patches; patches_digest >"$K/.git/ll-applied" ;;
-refresh) shift; cmd_refresh "$@" ;;
+refresh) cmd_refresh ;;
 *) die "unknown command: $1" ;;
 esac
