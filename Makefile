@@ -46,7 +46,8 @@ $(U)/liblandlock-supervise.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(U)/liblandlock-supervise.so: $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,liblandlock-supervise.so.0 -o $@ $^ $(USER_LIBS)
+	$(CC) -shared -Wl,-soname,liblandlock-supervise.so.0 -o $@.0 $^ $(USER_LIBS)
+	ln -sf liblandlock-supervise.so.0 $@
 
 $(U)/landlock-supervise: $(CLI_OBJS) $(U)/liblandlock-supervise.a
 	$(CC) -o $@ $^ $(USER_LIBS)
