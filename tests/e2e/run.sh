@@ -335,6 +335,14 @@ t_stress_exec_storm() {
 	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}" exec-storm
 }
 
+# 11d. Workers under two or three nested supervised layers (by the seed),
+# each layer with its own supervisor (the inner ones sandboxed in the outer
+# layers): every layer allowed each success, events go to the youngest
+# denying layer only, no event loop, no hang.
+t_stress_nested() {
+	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}" nested
+}
+
 # 12. Random uAPI calls (all flags, bad values, forks that enforce random
 # rulesets, supervisors killed while their sandboxes wait): no kernel report,
 # no hang; the seed in the log reproduces the sequence.
@@ -369,7 +377,7 @@ t_kmemleak() {
 	"$top/tests/guest/kmemleak.sh" "$work/kmemleak.txt"
 }
 
-tests="t_stress t_stress_fork_storm t_stress_exec_storm t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+tests="t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_signals t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"

@@ -3,7 +3,7 @@
  * Concurrency stress test of Landlock supervisors (run in the patched
  * kernel, also the debug one):
  *
- *   stress SECONDS SEED [fork-storm|exec-storm]
+ *   stress SECONDS SEED [fork-storm|exec-storm|nested [LAYERS]]
  *
  * Sandboxed workers (processes with threads) open, create, unlink and bind
  * in a loop (with "fork-storm", a quarter of their operations are bursts of
@@ -16,6 +16,27 @@
  * during it, that accesses fail with EACCES only (no restart code or EINTR
  * leaks), that every event got one answer, and that the supervisor's memory
  * is given back (slab) once it is closed.
+ *
+ * With "nested", the workers run under LAYERS (2 or 3; by default 2 or 3
+ * according to the seed) supervised layers, each with its own notifying
+ * supervisor and a few supervisee rules of its own: the outer supervisor is
+ * this process, each inner one is a sandboxed process of the layers outside
+ * it, with the same committer and an answerer that allows (after committing a
+ * rule that allows the event's access, or without committing) or denies at
+ * random.  Besides the checks above, for every layer, it checks that:
+ *
+ * - an access succeeded only if every layer allowed it (its supervisee rules
+ *   or a version committed by its supervisor during the access);
+ * - an access was denied only if some layer could have denied it;
+ * - a supervisor never got an event for a right that its layer allowed
+ *   throughout the time in which the access could have been checked (from
+ *   the start of the access, or from the previous answer to it, to the
+ *   event's reception);
+ * - a supervisor never got an event while a younger (inner) layer denied the
+ *   right throughout that time: the youngest denying layer is asked;
+ * - no supervisor gets more than LOOP_BOUND events for one access (beyond,
+ *   it denies, so that a loop ends, and the run fails);
+ * - the supervisor processes and their sandboxes end in time (no hang).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +45,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +56,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +67,11 @@
 #define THREADS 2
 #define MAX_VERSIONS 200000
 #define MAX_RECORDS 400000
+#define MAX_LAYERS 3
+#define MAX_SLOTS 4096
+#define MAX_EVENTS 200000
+/* Events for one access that one supervisor may get (nested runs). */
+#define LOOP_BOUND 40
 
 #define R LANDLOCK_ACCESS_FS_READ_FILE
 #define MK LANDLOCK_ACCESS_FS_MAKE_REG
@@ -58,26 +86,67 @@ struct version {
 
 enum op { OP_READ, OP_CREATE, OP_UNLINK, OP_BIND };
 
+static const __u64 op_right[] = { R, MK, RM, BIND };
+
 struct record {
 	double start, end;
 	int op, object, err;
 };
 
-/* Shared with the workers (MAP_SHARED). */
-struct shared {
-	unsigned long num_records;
-	struct record records[MAX_RECORDS];
+/*
+ * A supervised layer (0 is the outermost): the rules of its supervisee
+ * ruleset, never changed, and the versions that its supervisor committed.
+ */
+struct layer {
+	struct version see;
+	unsigned long num_versions, events, answers, unidentified, loops, bad_events;
+	struct version versions[MAX_VERSIONS];
 };
 
-static struct version *versions;
-static unsigned long num_versions;
+/* A worker thread's current access, for the supervisors that get its events. */
+struct slot {
+	int tid;
+	unsigned int seq; /* of the current access */
+	double start;
+	/* The last answer to an event of the access numbered ans_seq. */
+	unsigned int ans_seq;
+	double ans_time;
+	/* Events of the access numbered ev_seq[L] that layer L's supervisor got. */
+	unsigned int ev_seq[MAX_LAYERS], ev_count[MAX_LAYERS];
+};
+
+/* An event as received (nested runs). */
+struct event_record {
+	double after, received; /* the access was checked in between */
+	__u64 access;
+	int layer, net, object;
+};
+
+/* Shared by all the processes of a run (MAP_SHARED). */
+struct shared {
+	unsigned long num_records, num_slots, num_events;
+	struct record records[MAX_RECORDS];
+	struct slot slots[MAX_SLOTS];
+	struct event_record events[MAX_EVENTS];
+	struct layer layers[MAX_LAYERS];
+};
+
 static struct shared *shared;
+/* This process's layer, as supervisor. */
+static struct layer *lv;
+static int layer_index, num_layers = 1;
 static char root[64];
+static ino_t dir_ino[DIRS], file_ino[DIRS];
+static dev_t dir_dev;
 static int sup;
 static volatile bool stop;
-static bool fork_storm, exec_storm;
+static bool fork_storm, exec_storm, nested;
 static char self[4096];
-static unsigned long events, answers;
+static double until;
+/* Serializes the changes and commits of a supervisor's threads. */
+static pthread_mutex_t commit_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The staged (and, after each commit, the committed) rules, under commit_lock. */
+static struct version state;
 
 static double now(void)
 {
@@ -100,41 +169,68 @@ static int dir_fd(int d)
 	return open(path, O_PATH | O_CLOEXEC);
 }
 
-static int rule_dir(int d, __u64 access, __u32 flags)
+static int rule_dir_on(int ruleset, int d, __u64 access, __u32 flags)
 {
 	const struct landlock_path_beneath_attr attr = {
 		.allowed_access = access,
 		.parent_fd = dir_fd(d),
 	};
-	int err = syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
+	int err = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
 
 	close(attr.parent_fd);
 	return err;
 }
 
-static int rule_port(int p, __u64 access, __u32 flags)
+static int rule_port_on(int ruleset, int p, __u64 access, __u32 flags)
 {
 	const struct landlock_net_port_attr attr = {
 		.allowed_access = access,
 		.port = 20000 + p,
 	};
 
-	return syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_NET_PORT, &attr, flags);
+	return syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_NET_PORT, &attr, flags);
+}
+
+static int rule_dir(int d, __u64 access, __u32 flags)
+{
+	return rule_dir_on(sup, d, access, flags);
+}
+
+static int rule_port(int p, __u64 access, __u32 flags)
+{
+	return rule_port_on(sup, p, access, flags);
+}
+
+/* Commits the staged rules (@state) and records the version; under commit_lock. */
+static void commit_locked(void)
+{
+	state.start = now();
+	if (ioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0)) {
+		fprintf(stderr, "stress: commit failed: %s\n", strerror(errno));
+		exit(1);
+	}
+	state.end = now();
+	lv->versions[lv->num_versions] = state;
+	__atomic_store_n(&lv->num_versions, lv->num_versions + 1, __ATOMIC_RELEASE);
 }
 
 /* The committer: random changes, one commit each, all recorded. */
 static void *committer(void *arg)
 {
 	unsigned int seed = *(unsigned int *)arg;
-	struct version state = { 0 };
 
-	while (!stop && num_versions < MAX_VERSIONS - 1) {
+	while (!stop) {
 		const int kind = rand_r(&seed) % 6, d = rand_r(&seed) % DIRS;
 		const int p = rand_r(&seed) % PORTS;
 		const __u64 rights[] = { R, MK | RM, R | MK | RM, MK };
 		const __u64 some = rights[rand_r(&seed) % 4];
 		int err = 0;
 
+		pthread_mutex_lock(&commit_lock);
+		if (lv->num_versions >= MAX_VERSIONS - 1) {
+			pthread_mutex_unlock(&commit_lock);
+			break;
+		}
 		switch (kind) {
 		case 0: /* add */
 			err = rule_dir(d, some, 0);
@@ -165,18 +261,121 @@ static void *committer(void *arg)
 			fprintf(stderr, "stress: change %d failed: %s\n", kind, strerror(errno));
 			exit(1);
 		}
-		state.start = now();
-		if (ioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0)) {
-			fprintf(stderr, "stress: commit failed: %s\n", strerror(errno));
-			exit(1);
-		}
-		state.end = now();
-		versions[num_versions] = state;
-		__atomic_store_n(&num_versions, num_versions + 1, __ATOMIC_RELEASE);
-		if (rand_r(&seed) % 4 == 0)
+		commit_locked();
+		pthread_mutex_unlock(&commit_lock);
+		/* Nested runs have a committer per layer: leave time to the accesses. */
+		if (nested && rand_r(&seed) % 4 == 0)
+			usleep(rand_r(&seed) % 2000);
+		else if (rand_r(&seed) % 4 == 0)
 			sched_yield();
 	}
 	return NULL;
+}
+
+/* The worker thread's slot whose thread identifier is @tid, the youngest first. */
+static struct slot *find_slot(int tid)
+{
+	unsigned long i = __atomic_load_n(&shared->num_slots, __ATOMIC_ACQUIRE);
+
+	if (i > MAX_SLOTS)
+		i = MAX_SLOTS;
+	while (tid > 0 && i-- > 0)
+		if (__atomic_load_n(&shared->slots[i].tid, __ATOMIC_ACQUIRE) == tid)
+			return &shared->slots[i];
+	return NULL;
+}
+
+/* The directory or port that @event is about, or -1. */
+static int event_object(const struct landlock_supervisor_event *event)
+{
+	struct stat st;
+	int d;
+
+	if (event->type == LANDLOCK_EVENT_NET)
+		return event->port >= 20000 && event->port < 20000 + PORTS
+			       ? (int)event->port - 20000
+			       : -1;
+	if (event->object_fd < 0 || fstat(event->object_fd, &st) || st.st_dev != dir_dev)
+		return -1;
+	for (d = 0; d < DIRS; d++)
+		if (st.st_ino == dir_ino[d] || st.st_ino == file_ino[d])
+			return d;
+	return -1;
+}
+
+/*
+ * A nested run's answer: check and record the event, then allow it after a
+ * commit that allows it, allow it without a commit, or deny it.
+ */
+static __u32 nested_answer(const struct landlock_supervisor_event *event, double received,
+			   unsigned int *seed)
+{
+	const bool net = event->type == LANDLOCK_EVENT_NET;
+	const __u64 handled = net ? BIND : R | MK | RM;
+	const int object = event_object(event);
+	struct slot *const slot = find_slot(event->tid);
+	unsigned int seq;
+	unsigned long i;
+	double after;
+
+	if (!event->access || (event->access & ~handled) ||
+	    (event->type != LANDLOCK_EVENT_NET && event->type != LANDLOCK_EVENT_FS)) {
+		if (lv->bad_events++ < 5)
+			fprintf(stderr, "stress: layer %d: event of type %u for access %#llx\n",
+				layer_index, event->type, (unsigned long long)event->access);
+		return LANDLOCK_SUPERVISOR_DENY;
+	}
+	if (!slot || object < 0) {
+		lv->unidentified++;
+		return rand_r(seed) % 2 ? LANDLOCK_SUPERVISOR_ALLOW : LANDLOCK_SUPERVISOR_DENY;
+	}
+	/* The worker waits in this access: its slot does not change meanwhile. */
+	seq = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
+	after = slot->start;
+	/* Asked again after an answer: checked again after this answer. */
+	if (__atomic_load_n(&slot->ans_seq, __ATOMIC_ACQUIRE) == seq && slot->ans_time > after)
+		after = slot->ans_time;
+	i = __atomic_fetch_add(&shared->num_events, 1, __ATOMIC_RELAXED);
+	if (i < MAX_EVENTS)
+		shared->events[i] = (struct event_record){ after,	received, event->access,
+							   layer_index, net,	  object };
+	if (slot->ev_seq[layer_index] != seq) {
+		slot->ev_seq[layer_index] = seq;
+		slot->ev_count[layer_index] = 0;
+	}
+	if (++slot->ev_count[layer_index] > LOOP_BOUND) {
+		if (slot->ev_count[layer_index] == LOOP_BOUND + 1 && lv->loops++ < 5)
+			fprintf(stderr,
+				"stress: layer %d: more than %d events for one %s access to %d (%#llx)\n",
+				layer_index, LOOP_BOUND, net ? "port" : "file", object,
+				(unsigned long long)event->access);
+		return LANDLOCK_SUPERVISOR_DENY;
+	}
+	switch (rand_r(seed) % 3) {
+	case 0: /* commit a rule that allows it, then allow */
+		pthread_mutex_lock(&commit_lock);
+		if (lv->num_versions < MAX_VERSIONS - 1) {
+			const int err = net ? rule_port(object, BIND, 0)
+					    : rule_dir(object, event->access, 0);
+
+			if (err) {
+				fprintf(stderr, "stress: layer %d: rule for event failed: %s\n",
+					layer_index, strerror(errno));
+				exit(1);
+			}
+			if (net)
+				state.port[object] |= BIND;
+			else
+				state.dir[object] |= event->access;
+			commit_locked();
+		}
+		pthread_mutex_unlock(&commit_lock);
+		/* fallthrough */
+	case 1: /* allow (only a commit in between restarts the call) */
+		return LANDLOCK_SUPERVISOR_ALLOW;
+	default:
+		return LANDLOCK_SUPERVISOR_DENY;
+	}
 }
 
 /* The answerer: every event gets one random answer. */
@@ -188,22 +387,34 @@ static void *answerer(void *arg)
 		struct pollfd pfd = { .fd = sup, .events = POLLIN };
 		struct landlock_supervisor_event event;
 		struct landlock_supervisor_response response = {};
+		struct slot *slot = NULL;
+		double received;
 
 		if (poll(&pfd, 1, 50) <= 0)
 			continue;
 		if (ioctl(sup, LANDLOCK_IOCTL_RECV_EVENT, &event))
 			continue;
-		events++;
+		received = now();
+		lv->events++;
+		response.cookie = event.cookie;
+		if (nested) {
+			response.decision = nested_answer(&event, received, &seed);
+			slot = find_slot(event.tid);
+		} else {
+			response.decision = rand_r(&seed) % 2 ? LANDLOCK_SUPERVISOR_ALLOW
+							      : LANDLOCK_SUPERVISOR_DENY;
+		}
 		if (event.object_fd >= 0)
 			close(event.object_fd);
 		if (event.dest_fd >= 0)
 			close(event.dest_fd);
-		response.cookie = event.cookie;
-		response.decision =
-			rand_r(&seed) % 2 ? LANDLOCK_SUPERVISOR_ALLOW : LANDLOCK_SUPERVISOR_DENY;
+		if (slot) {
+			slot->ans_time = now();
+			__atomic_store_n(&slot->ans_seq, slot->seq, __ATOMIC_RELEASE);
+		}
 		/* A withdrawn event (killed requester) is ENOENT. */
 		if (!ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response) || errno == ENOENT)
-			answers++;
+			lv->answers++;
 	}
 	return NULL;
 }
@@ -223,16 +434,37 @@ struct worker_arg {
 	double until;
 };
 
+/* An access starts (nested runs: published for the supervisors); its start time. */
+static double begin(struct slot *slot)
+{
+	const double start = now();
+
+	if (slot) {
+		slot->start = start;
+		__atomic_store_n(&slot->seq, slot->seq + 1, __ATOMIC_RELEASE);
+	}
+	return start;
+}
+
 static void *work(void *data)
 {
 	struct worker_arg *const arg = data;
+	struct slot *slot = NULL;
 	char path[160];
 	int n = 0;
 
+	if (nested) {
+		const unsigned long i = __atomic_fetch_add(&shared->num_slots, 1, __ATOMIC_RELAXED);
+
+		if (i < MAX_SLOTS) {
+			slot = &shared->slots[i];
+			__atomic_store_n(&slot->tid, (int)syscall(SYS_gettid), __ATOMIC_RELEASE);
+		}
+	}
 	while (now() < arg->until) {
 		const int op = rand_r(&arg->seed) % 4;
 		const int d = rand_r(&arg->seed) % DIRS;
-		const double start = now();
+		const double start = begin(slot);
 		int fd, err = 0;
 
 		switch (op) {
@@ -245,16 +477,25 @@ static void *work(void *data)
 			record(op, d, start, err);
 			break;
 		case OP_CREATE:
-			snprintf(path, sizeof(path), "%s/d%d/w%d-%d", root, d, arg->id, n++);
-			fd = open(path, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0644);
-			err = fd < 0 ? errno : 0;
+			/* Unique: a denied removal leaves the file there. */
+			snprintf(path, sizeof(path), "%s/d%d/w%d-%d-%d", root, d, (int)getpid(),
+				 arg->id, n++);
+			if (nested) {
+				/* Only MAKE_REG: every denial of it can be notified. */
+				err = mknod(path, S_IFREG | 0644, 0) ? errno : 0;
+				fd = err ? -1 : 0;
+			} else {
+				fd = open(path, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0644);
+				err = fd < 0 ? errno : 0;
+			}
 			record(op, d, start, err);
 			if (fd < 0)
 				break;
-			close(fd);
+			if (fd > 0)
+				close(fd);
 			/* Removing it needs its own right. */
 			{
-				const double s2 = now();
+				const double s2 = begin(slot);
 
 				err = unlink(path) ? errno : 0;
 				record(OP_UNLINK, d, s2, err);
@@ -335,19 +576,40 @@ static int allow_executables(int see)
 	return err;
 }
 
-static void run_worker(int id, unsigned int seed, double until)
+/* A new supervisee ruleset of this process's supervisor, with its layer's own rules. */
+static int make_see(void)
 {
 	const int see = ioctl(sup, LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, 0);
+	int i, err = see < 0;
+
+	for (i = 0; i < DIRS && !err; i++)
+		if (lv->see.dir[i])
+			err = rule_dir_on(see, i, lv->see.dir[i], 0);
+	for (i = 0; i < PORTS && !err; i++)
+		if (lv->see.port[i])
+			err = rule_port_on(see, i, lv->see.port[i], 0);
+	if (err && see >= 0) {
+		close(see);
+		return -1;
+	}
+	return see;
+}
+
+static void run_worker(int id, unsigned int seed, double gen_until)
+{
+	const int see = make_see();
 	struct worker_arg args[THREADS];
 	pthread_t threads[THREADS];
 	int t;
 
+	if (nested)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close(sup);
 	if (see < 0 || (exec_storm && allow_executables(see)) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || syscall(SYS_landlock_restrict_self, see, 0))
 		_exit(2);
 	for (t = 0; t < THREADS; t++) {
-		args[t] = (struct worker_arg){ seed + t * 7919, id * THREADS + t, until };
+		args[t] = (struct worker_arg){ seed + t * 7919, id * THREADS + t, gen_until };
 		pthread_create(&threads[t], NULL, work, &args[t]);
 	}
 	for (t = 0; t < THREADS; t++)
@@ -355,22 +617,192 @@ static void run_worker(int id, unsigned int seed, double until)
 	_exit(0);
 }
 
-/* Was @r allowed by a version in force at some time during it? */
-static bool explained(const struct record *r)
+/* Waits for @child, until @deadline at the latest (then kills it): its status, or -1. */
+static int wait_until(pid_t child, double deadline)
 {
-	const __u64 need[] = { R, MK, RM, BIND };
-	unsigned long k;
+	int status;
+	pid_t r;
 
-	for (k = 0; k < num_versions; k++) {
-		const struct version *v = &versions[k];
-		/* In force from its commit to the end of the next one. */
-		const double until = k + 1 < num_versions ? versions[k + 1].end : 1e18;
-		const __u64 have = r->op == OP_BIND ? v->port[r->object] : v->dir[r->object];
+	while ((r = waitpid(child, &status, WNOHANG)) == 0 && now() < deadline)
+		usleep(20000);
+	if (r == child)
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	kill(child, SIGKILL);
+	return -1;
+}
 
-		if (v->start <= r->end && until >= r->start && (have & need[r->op]))
-			return true;
+/*
+ * Supervises layer @index: its supervisor commits and answers while the
+ * next layer's supervisor (a sandboxed child), or for the innermost layer
+ * the workers, run.  0, or non-zero if a process of the layers inside failed
+ * or hung (-1).
+ */
+static int supervise(int index, unsigned int seed)
+{
+	const struct landlock_ruleset_attr attr = {
+		.handled_access_fs = R | MK | RM,
+		.handled_access_net = BIND,
+	};
+	pthread_t commit_thread, answer_thread;
+	int result = 0, w, see, generation = 0;
+	pid_t child = -1;
+
+	layer_index = index;
+	lv = &shared->layers[index];
+	sup = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+		      LANDLOCK_CREATE_RULESET_SUPERVISOR | LANDLOCK_CREATE_RULESET_NOTIFY);
+	if (sup < 0) {
+		perror("stress: supervisor");
+		return 2;
 	}
+	/* Version 0: nothing allowed, from the start. */
+	memset(&lv->versions[0], 0, sizeof(lv->versions[0]));
+	lv->num_versions = 1;
+	if (index + 1 < num_layers) {
+		/* The next layer's supervisor, sandboxed in this layer. */
+		see = make_see();
+		if (see < 0) {
+			perror("stress: supervisee ruleset");
+			return 2;
+		}
+		child = fork();
+		if (child == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(sup);
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+			    syscall(SYS_landlock_restrict_self, see, 0))
+				_exit(2);
+			close(see);
+			_exit(supervise(index + 1, seed + 1000003));
+		}
+		close(see);
+		if (child < 0)
+			return 2;
+	}
+	pthread_create(&commit_thread, NULL, committer, &seed);
+	pthread_create(&answer_thread, NULL, answerer, &seed);
+	if (index + 1 < num_layers) {
+		result = wait_until(child, index ? 1e18 : until + 60);
+		if (result < 0)
+			fprintf(stderr, "stress: layer %d's supervisor and sandbox hang\n",
+				index + 1);
+	} else {
+		/* Workers join and leave: a new generation every second. */
+		while (now() < until) {
+			pid_t pids[WORKERS];
+			const double gen_until = now() + 1 < until ? now() + 1 : until;
+
+			for (w = 0; w < WORKERS; w++) {
+				pids[w] = fork();
+				if (pids[w] == 0)
+					run_worker(w, seed + w * 104729 + generation * 7,
+						   gen_until);
+			}
+			for (w = 0; w < WORKERS; w++)
+				waitpid(pids[w], NULL, 0);
+			generation++;
+		}
+	}
+	stop = true;
+	pthread_join(commit_thread, NULL);
+	pthread_join(answer_thread, NULL);
+	close(sup);
+	return result;
+}
+
+/* Versions of @l possibly in force during [a, b]: [*lo, *hi). */
+static void in_force(const struct layer *l, double a, double b, unsigned long *lo,
+		     unsigned long *hi)
+{
+	const unsigned long n = l->num_versions;
+	unsigned long low = 0, high = n;
+
+	/* Version k is in force from its commit to the end of the next one. */
+	while (low < high) {
+		const unsigned long mid = (low + high) / 2;
+
+		if (mid + 1 < n && l->versions[mid + 1].end < a)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	*lo = low;
+	high = n;
+	while (low < high) {
+		const unsigned long mid = (low + high) / 2;
+
+		if (l->versions[mid].start <= b)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	*hi = low;
+}
+
+static __u64 rights(const struct version *v, bool net, int object)
+{
+	return net ? v->port[object] : v->dir[object];
+}
+
+/* Did layer @l allow @right at some time during [a, b]? */
+static bool some_allow(const struct layer *l, bool net, int object, __u64 right, double a, double b)
+{
+	unsigned long k, hi;
+
+	if (rights(&l->see, net, object) & right)
+		return true;
+	for (in_force(l, a, b, &k, &hi); k < hi; k++)
+		if (rights(&l->versions[k], net, object) & right)
+			return true;
 	return false;
+}
+
+/* Did layer @l allow @right throughout [a, b]? */
+static bool all_allow(const struct layer *l, bool net, int object, __u64 right, double a, double b)
+{
+	unsigned long k, hi;
+
+	if (rights(&l->see, net, object) & right)
+		return true;
+	for (in_force(l, a, b, &k, &hi); k < hi; k++)
+		if (!(rights(&l->versions[k], net, object) & right))
+			return false;
+	return true;
+}
+
+/* Nested runs: events that went to a layer that could not deny, or past one that did. */
+static unsigned long check_events(void)
+{
+	unsigned long i, bad = 0;
+	int j;
+
+	for (i = 0; i < shared->num_events && i < MAX_EVENTS; i++) {
+		const struct event_record *e = &shared->events[i];
+		const struct layer *l = &shared->layers[e->layer];
+		const __u64 right = e->access & -e->access;
+
+		if (all_allow(l, e->net, e->object, right, e->after, e->received)) {
+			if (bad++ < 5)
+				fprintf(stderr,
+					"stress: layer %d got an event for right %#llx on %s %d, which it allowed from %.6f to %.6f\n",
+					e->layer, (unsigned long long)right,
+					e->net ? "port" : "dir", e->object, e->after, e->received);
+			continue;
+		}
+		for (j = e->layer + 1; j < num_layers; j++) {
+			if (some_allow(&shared->layers[j], e->net, e->object, right, e->after,
+				       e->received))
+				continue;
+			if (bad++ < 5)
+				fprintf(stderr,
+					"stress: layer %d got an event for right %#llx on %s %d, which inner layer %d denied from %.6f to %.6f\n",
+					e->layer, (unsigned long long)right,
+					e->net ? "port" : "dir", e->object, j, e->after,
+					e->received);
+			break;
+		}
+	}
+	return bad;
 }
 
 /*
@@ -391,19 +823,31 @@ static long kmalloc_objects(void)
 	return f ? total : -1;
 }
 
+/* Each layer's supervisee rules: a few rights, fixed by the seed. */
+static void layer_rules(unsigned int seed)
+{
+	const __u64 some[] = { R, MK | RM, MK, RM };
+	int i, k;
+
+	for (i = 0; nested && i < num_layers; i++) {
+		for (k = 0; k < DIRS; k++)
+			if (rand_r(&seed) % 4 == 0)
+				shared->layers[i].see.dir[k] = some[rand_r(&seed) % 4];
+		for (k = 0; k < PORTS; k++)
+			if (rand_r(&seed) % 4 == 0)
+				shared->layers[i].see.port[k] = BIND;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const double seconds = argc > 1 ? atof(argv[1]) : 3;
 	unsigned int seed = argc > 2 ? (unsigned int)atoi(argv[2]) : (unsigned int)time(NULL);
-	const struct landlock_ruleset_attr attr = {
-		.handled_access_fs = R | MK | RM,
-		.handled_access_net = BIND,
-	};
 	unsigned long i, unexplained = 0, bad_errors = 0, allowed = 0, denied = 0;
-	pthread_t commit_thread, answer_thread;
+	unsigned long unexplained_denials = 0, bad_events = 0, loops = 0, lost_answers = 0;
 	long objects_before, objects_after;
-	double until;
-	int w;
+	struct stat st;
+	int w, k, result;
 
 	/* An exec storm's child: read once, exit with the errno. */
 	if (argc == 3 && !strcmp(argv[1], "--read")) {
@@ -413,12 +857,24 @@ int main(int argc, char **argv)
 	}
 	exec_storm = argc > 3 && !strcmp(argv[3], "exec-storm");
 	fork_storm = exec_storm || (argc > 3 && !strcmp(argv[3], "fork-storm"));
+	nested = argc > 3 && !strcmp(argv[3], "nested");
+	if (nested)
+		num_layers = argc > 4 ? atoi(argv[4]) : 2 + (int)(seed % 2);
+	if (num_layers < 1 || num_layers > MAX_LAYERS) {
+		fprintf(stderr, "stress: LAYERS must be 1 to %d\n", MAX_LAYERS);
+		return 2;
+	}
 	if (readlink("/proc/self/exe", self, sizeof(self) - 1) < 0)
 		return 2;
-	printf("stress: %.0f s, seed %u%s\n", seconds, seed,
-	       exec_storm   ? ", exec storm"
-	       : fork_storm ? ", fork storm"
-			    : "");
+	if (nested)
+		printf("stress: %.0f s, seed %u, %d nested supervised layers\n", seconds, seed,
+		       num_layers);
+	else
+		printf("stress: %.0f s, seed %u%s\n", seconds, seed,
+		       exec_storm   ? ", exec storm"
+		       : fork_storm ? ", fork storm"
+				    : "");
+	fflush(stdout);
 	snprintf(root, sizeof(root), "/tmp/ll-stress-XXXXXX");
 	if (!mkdtemp(root))
 		return 2;
@@ -427,74 +883,79 @@ int main(int argc, char **argv)
 
 		dir_path(path, sizeof(path), w);
 		mkdir(path, 0755);
+		if (stat(path, &st))
+			return 2;
+		dir_ino[w] = st.st_ino;
+		dir_dev = st.st_dev;
 		strcat(path, "/f");
 		close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		if (stat(path, &st))
+			return 2;
+		file_ino[w] = st.st_ino;
 	}
-	versions = calloc(MAX_VERSIONS, sizeof(*versions));
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 		      0);
-	if (!versions || shared == MAP_FAILED)
+	if (shared == MAP_FAILED)
 		return 2;
+	layer_rules(seed ^ 0x5eed);
 
 	objects_before = kmalloc_objects();
-	sup = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
-		      LANDLOCK_CREATE_RULESET_SUPERVISOR | LANDLOCK_CREATE_RULESET_NOTIFY);
-	if (sup < 0) {
-		perror("stress: supervisor");
-		return 2;
-	}
-	/* Version 0: nothing allowed, from the start. */
-	versions[0].start = versions[0].end = 0;
-	num_versions = 1;
-	pthread_create(&commit_thread, NULL, committer, &seed);
-	pthread_create(&answer_thread, NULL, answerer, &seed);
-
 	until = now() + seconds;
-	/* Workers join and leave: a new generation every second. */
-	while (now() < until) {
-		pid_t pids[WORKERS];
-		const double gen_until = now() + 1 < until ? now() + 1 : until;
-
-		for (w = 0; w < WORKERS; w++) {
-			pids[w] = fork();
-			if (pids[w] == 0)
-				run_worker(w, seed + w * 104729 + (unsigned int)now(), gen_until);
-		}
-		for (w = 0; w < WORKERS; w++)
-			waitpid(pids[w], NULL, 0);
-	}
-	stop = true;
-	pthread_join(commit_thread, NULL);
-	pthread_join(answer_thread, NULL);
-	close(sup);
+	result = supervise(0, seed);
 
 	for (i = 0; i < shared->num_records && i < MAX_RECORDS; i++) {
 		const struct record *r = &shared->records[i];
+		const bool net = r->op == OP_BIND;
+		const __u64 right = op_right[r->op];
 
 		if (r->err == 0) {
 			allowed++;
-			if (!explained(r)) {
-				unexplained++;
-				if (unexplained <= 5)
+			for (k = 0; k < num_layers; k++) {
+				if (some_allow(&shared->layers[k], net, r->object, right, r->start,
+					       r->end))
+					continue;
+				if (unexplained++ < 5)
 					fprintf(stderr,
-						"stress: op %d on %d at %.6f-%.6f allowed by no committed version\n",
-						r->op, r->object, r->start, r->end);
+						"stress: op %d on %d at %.6f-%.6f allowed by no committed version of layer %d\n",
+						r->op, r->object, r->start, r->end, k);
+				break;
 			}
-		} else if (r->err == EACCES || r->err == EEXIST) {
+		} else if (r->err == EACCES || (r->err == EEXIST && !nested)) {
 			denied++;
+			/* Some layer must have denied it at some time. */
+			for (k = 0; nested && k < num_layers; k++)
+				if (!all_allow(&shared->layers[k], net, r->object, right, r->start,
+					       r->end))
+					break;
+			if (nested && k == num_layers && unexplained_denials++ < 5)
+				fprintf(stderr,
+					"stress: op %d on %d at %.6f-%.6f denied while every layer allowed it\n",
+					r->op, r->object, r->start, r->end);
 		} else {
 			bad_errors++;
 			if (bad_errors <= 5)
-				fprintf(stderr, "stress: op %d failed with %s\n", r->op,
-					strerror(r->err));
+				fprintf(stderr, "stress: op %d failed with %s (%d)\n", r->op,
+					strerror(r->err), r->err);
 		}
+	}
+	if (nested)
+		bad_events = check_events();
+	for (k = 0; k < num_layers; k++) {
+		const struct layer *l = &shared->layers[k];
+
+		bad_events += l->bad_events;
+		loops += l->loops;
+		lost_answers += l->events - l->answers;
+		if (nested)
+			printf("stress: layer %d: %lu commits, %lu events (%lu unidentified), %lu answers\n",
+			       k, l->num_versions - 1, l->events, l->unidentified, l->answers);
 	}
 	/* Freed versions and events go after a grace period and a work. */
 	sleep(1);
 	objects_after = kmalloc_objects();
 	printf("stress: %lu commits, %lu accesses (%lu allowed, %lu denied), %lu events, %lu answers, kmalloc objects %+ld\n",
-	       num_versions - 1, allowed + denied + bad_errors, allowed, denied, events, answers,
-	       objects_after - objects_before);
+	       shared->layers[0].num_versions - 1, allowed + denied + bad_errors, allowed, denied,
+	       shared->layers[0].events, shared->layers[0].answers, objects_after - objects_before);
 	/*
 	 * A leak per event or commit would be thousands of objects.  Under
 	 * KASAN, freed objects wait in its quarantine and still count: debug
@@ -506,9 +967,14 @@ int main(int argc, char **argv)
 		       objects_after - objects_before);
 		return 1;
 	}
-	if (unexplained || bad_errors || events != answers) {
-		printf("stress: FAILED (seed %u): %lu unexplained, %lu bad errors\n", seed,
-		       unexplained, bad_errors);
+	if (unexplained || bad_errors || lost_answers || unexplained_denials || bad_events ||
+	    loops || result) {
+		printf("stress: FAILED (seed %u): %lu unexplained, %lu bad errors, %lu unanswered events",
+		       seed, unexplained, bad_errors, lost_answers);
+		if (nested)
+			printf(", %lu unexplained denials, %lu misrouted or bad events, %lu loops, inner layers' status %d",
+			       unexplained_denials, bad_events, loops, result);
+		printf("\n");
 		return 1;
 	}
 	printf("stress: ok\n");
