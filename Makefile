@@ -9,13 +9,15 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp bench fuzz lint clean distclean user
+.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp bench fuzz lint clean distclean user install uninstall
 
 all: kernel user
 
 # --- User space: library, command, tests (build/user) ---------------------
 U := $(B)/user
-USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -Iinclude \
+# Hidden visibility: the library exports only what the header marks
+# LL_EXPORT, under the symbol version of lib/liblandlock-supervise.map.
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden -Iinclude \
 	-isystem $(B)/headers/include $(shell pkg-config --cflags json-c yajl 2>/dev/null)
 # The policy parser: YAJL for JSON, toml++ (C++, lib/toml.cpp) for TOML.
 USER_LIBS := $(shell pkg-config --libs json-c yajl tomlplusplus 2>/dev/null) -lstdc++
@@ -25,9 +27,12 @@ LIB_SRCS := lib/uapi.c lib/policy.c lib/config.c lib/json.c lib/supervisor.c lib
 CLI_SRCS := cli/landlock-supervise.c cli/trace.c cli/strmap.c cli/learn.c cli/output.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(U)/%.o) $(U)/lib/toml.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(U)/%.o)
-LIB_VERSION := 0.1.0
+# The version is the header's (LL_SUPERVISE_VERSION_*).
+LIB_VERSION := $(shell sed -n 's/^\#define LL_SUPERVISE_VERSION_STRING "\(.*\)"/\1/p' include/landlock-supervise.h)
+LIB_MAP := lib/liblandlock-supervise.map
 
-user: $(U)/landlock-supervise $(U)/liblandlock-supervise.so $(U)/landlock-supervise.pc
+user: $(U)/landlock-supervise $(U)/liblandlock-supervise.so $(U)/liblandlock-supervise.a \
+	$(U)/landlock-supervise.pc
 
 $(B)/headers/.ll-applied:
 	@bash kernel/scripts/kernel.sh headers
@@ -45,17 +50,59 @@ $(U)/lib/toml.o: lib/toml.cpp lib/tree.h
 $(U)/liblandlock-supervise.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(U)/liblandlock-supervise.so: $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,liblandlock-supervise.so.0 -o $@.0 $^ $(USER_LIBS)
+$(U)/liblandlock-supervise.so: $(LIB_OBJS) $(LIB_MAP)
+	$(CC) -shared -Wl,-soname,liblandlock-supervise.so.0 -Wl,--version-script=$(LIB_MAP) \
+		-Wl,--no-undefined -o $@.0 $(LIB_OBJS) $(USER_LIBS)
 	ln -sf liblandlock-supervise.so.0 $@
 
 $(U)/landlock-supervise: $(CLI_OBJS) $(U)/liblandlock-supervise.a
 	$(CC) -o $@ $^ $(USER_LIBS)
 
-$(U)/landlock-supervise.pc: lib/landlock-supervise.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@VERSION@|$(LIB_VERSION)|' $< >$@
-
+# make install [PREFIX=/usr/local] [DESTDIR=staging directory]
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+PC_SED = -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	-e 's|@VERSION@|$(LIB_VERSION)|'
+
+$(U)/landlock-supervise.pc: lib/landlock-supervise.pc.in Makefile
+	sed $(PC_SED) $< >$@
+
+# The library (.so.VERSION, .so.0 soname, .so; .a), its header and the
+# patched uAPI header it needs (<linux/landlock.h>, under
+# INCLUDEDIR/landlock-supervise, which the .pc file adds), the command, the
+# man pages.
+install: user
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/landlock-supervise/linux \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 755 $(U)/landlock-supervise $(DESTDIR)$(BINDIR)/landlock-supervise
+	install -m 755 $(U)/liblandlock-supervise.so.0 \
+		$(DESTDIR)$(LIBDIR)/liblandlock-supervise.so.$(LIB_VERSION)
+	ln -sf liblandlock-supervise.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/liblandlock-supervise.so.0
+	ln -sf liblandlock-supervise.so.0 $(DESTDIR)$(LIBDIR)/liblandlock-supervise.so
+	install -m 644 $(U)/liblandlock-supervise.a $(DESTDIR)$(LIBDIR)/liblandlock-supervise.a
+	install -m 644 include/landlock-supervise.h $(DESTDIR)$(INCLUDEDIR)/landlock-supervise.h
+	install -m 644 $(B)/headers/include/linux/landlock.h \
+		$(DESTDIR)$(INCLUDEDIR)/landlock-supervise/linux/landlock.h
+	sed $(PC_SED) lib/landlock-supervise.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/landlock-supervise.pc
+	install -m 644 man/landlock-supervise.1 $(DESTDIR)$(MANDIR)/man1/landlock-supervise.1
+	install -m 644 man/liblandlock-supervise.3 $(DESTDIR)$(MANDIR)/man3/liblandlock-supervise.3
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/landlock-supervise \
+		$(DESTDIR)$(LIBDIR)/liblandlock-supervise.so.$(LIB_VERSION) \
+		$(DESTDIR)$(LIBDIR)/liblandlock-supervise.so.0 \
+		$(DESTDIR)$(LIBDIR)/liblandlock-supervise.so $(DESTDIR)$(LIBDIR)/liblandlock-supervise.a \
+		$(DESTDIR)$(INCLUDEDIR)/landlock-supervise.h \
+		$(DESTDIR)$(INCLUDEDIR)/landlock-supervise/linux/landlock.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/landlock-supervise.pc \
+		$(DESTDIR)$(MANDIR)/man1/landlock-supervise.1 \
+		$(DESTDIR)$(MANDIR)/man3/liblandlock-supervise.3
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/landlock-supervise/linux $(DESTDIR)$(INCLUDEDIR)/landlock-supervise
 
 deps:
 	@bash scripts/deps.sh

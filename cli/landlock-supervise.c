@@ -55,7 +55,7 @@ enum {
 struct options {
 	const char **policies, **bases;
 	size_t num_policies, num_bases;
-	struct ll_policy extra; /* --ro, --rx, --rw, --bind-tcp, --connect-tcp */
+	struct ll_policy *extra; /* --ro, --rx, --rw, --bind-tcp, --connect-tcp */
 	bool watch, ask, permissive, ignore_missing, trace, check, print;
 	const char *permissive_out, *ask_out, *log, *trace_out;
 	bool trace_make;
@@ -71,11 +71,11 @@ struct watched {
 
 struct state {
 	struct options *opt;
-	struct ll_supervisor sup;
-	struct ll_policy policy; /* live policy (--policy) */
-	struct learn learned;	 /* --permissive, --ask=OUT */
-	struct strmap denied;	 /* --ask "never" answers: object -> rights */
-	struct ll_event *events; /* a batch, on the heap */
+	struct ll_supervisor *sup;
+	struct ll_policy *policy; /* live policy (--policy) */
+	struct learn learned;	  /* --permissive, --ask=OUT */
+	struct strmap denied;	  /* --ask "never" answers: object -> rights */
+	struct ll_event **events; /* a batch, on the heap */
 	struct ll_trace trace;
 	int log_fd;
 	FILE *tty;
@@ -190,16 +190,18 @@ static void add_shorthand_path(struct options *opt, const char *path, uint64_t a
 {
 	if (!path[0])
 		die(EXIT_FAIL, "an empty path is not a path");
-	opt->extra.handled_fs |= ll_fs_rights(6);
-	if (ll_policy_add_path(&opt->extra, path, access))
+	ll_policy_set_handled(opt->extra, ll_fs_rights(6), ll_policy_handled_net(opt->extra),
+			      ll_policy_scoped(opt->extra));
+	if (ll_policy_add_path(opt->extra, path, access))
 		die(EXIT_FAIL, "out of memory");
 }
 
 static void add_shorthand_port(struct options *opt, const char *option, const char *arg,
 			       uint64_t access)
 {
-	opt->extra.handled_net |= ll_net_rights(6);
-	if (ll_policy_add_port(&opt->extra, parse_number(option, arg, 0, 65535), access))
+	ll_policy_set_handled(opt->extra, ll_policy_handled_fs(opt->extra), ll_net_rights(6),
+			      ll_policy_scoped(opt->extra));
+	if (ll_policy_add_port(opt->extra, parse_number(option, arg, 0, 65535), access))
 		die(EXIT_FAIL, "out of memory");
 }
 
@@ -365,8 +367,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		    opt->num_policies || opt->num_bases)
 			die(EXIT_FAIL, "--%s takes policy files as arguments and runs nothing",
 			    opt->check ? "check" : "print-policy");
-		if (optind >= argc &&
-		    (opt->check || !(opt->extra.num_paths + opt->extra.num_ports)))
+		if (optind >= argc && (opt->check || !(ll_policy_num_paths(opt->extra) +
+						       ll_policy_num_ports(opt->extra))))
 			die(EXIT_FAIL, "--%s needs policy files",
 			    opt->check ? "check" : "print-policy");
 		return;
@@ -387,18 +389,36 @@ static void parse_options(int argc, char **argv, struct options *opt)
 
 /* --- Policies ---------------------------------------------------------- */
 
-/* Composes @files as landlockconfig does (shared variables...) into @out. */
-static int load_policies(const char **files, size_t count, struct ll_policy *out, char *err)
+/* A new empty policy; exits if memory runs out. */
+static struct ll_policy *new_policy(void)
 {
-	struct ll_policy policy = { 0 };
+	struct ll_policy *policy = ll_policy_new();
 
-	if (!count)
+	if (!policy)
+		die(EXIT_FAIL, "out of memory");
+	return policy;
+}
+
+/*
+ * Composes @files as landlockconfig does (shared variables...) into *@out,
+ * which is replaced (none: *@out stays, an empty policy if it was NULL).
+ */
+static int load_policies(const char **files, size_t count, struct ll_policy **out, char *err,
+			 size_t err_len)
+{
+	struct ll_policy *policy;
+
+	if (!count) {
+		if (!*out)
+			*out = new_policy();
 		return 0;
-	if (ll_policy_load_files(&policy, files, count, err)) {
-		ll_policy_free(&policy);
+	}
+	policy = new_policy();
+	if (ll_policy_load_files(policy, files, count, err, err_len)) {
+		ll_policy_free(policy);
 		return -1;
 	}
-	ll_policy_free(out);
+	ll_policy_free(*out);
 	*out = policy;
 	return 0;
 }
@@ -406,28 +426,32 @@ static int load_policies(const char **files, size_t count, struct ll_policy *out
 /* Adds the shorthand rules (--ro...) to @policy. */
 static void add_extra(struct ll_policy *policy, const struct ll_policy *extra)
 {
+	uint64_t port, access;
+	const char *path;
 	size_t i;
 
-	policy->handled_fs |= extra->handled_fs;
-	policy->handled_net |= extra->handled_net;
-	if (!policy->abi)
-		policy->abi = 6;
-	for (i = 0; i < extra->num_paths; i++)
-		if (ll_policy_add_path(policy, extra->paths[i].path, extra->paths[i].access))
+	ll_policy_set_handled(policy, ll_policy_handled_fs(policy) | ll_policy_handled_fs(extra),
+			      ll_policy_handled_net(policy) | ll_policy_handled_net(extra),
+			      ll_policy_scoped(policy));
+	if (!ll_policy_abi(policy))
+		ll_policy_set_abi(policy, 6);
+	for (i = 0; (path = ll_policy_path(extra, i, &access)); i++)
+		if (ll_policy_add_path(policy, path, access))
 			die(EXIT_FAIL, "out of memory");
-	for (i = 0; i < extra->num_ports; i++)
-		if (ll_policy_add_port(policy, extra->ports[i].port, extra->ports[i].access))
+	for (i = 0; !ll_policy_port(extra, i, &port, &access); i++)
+		if (ll_policy_add_port(policy, port, access))
 			die(EXIT_FAIL, "out of memory");
 }
 
 /* The first path of @policy that does not exist, or NULL. */
 static const char *missing_path(const struct ll_policy *policy)
 {
+	const char *path;
 	size_t i;
 
-	for (i = 0; i < policy->num_paths; i++)
-		if (access(policy->paths[i].path, F_OK) && errno == ENOENT)
-			return policy->paths[i].path;
+	for (i = 0; (path = ll_policy_path(policy, i, NULL)); i++)
+		if (access(path, F_OK) && errno == ENOENT)
+			return path;
 	return NULL;
 }
 
@@ -437,22 +461,24 @@ static int check_files(char **files)
 	int status = 0;
 
 	for (; *files; files++) {
-		struct ll_policy policy = { 0 };
+		struct ll_policy *policy = new_policy();
 		char err[LL_ERR_LEN];
+		const char *path;
 		size_t i;
 
-		if (ll_policy_load(&policy, *files, err)) {
+		if (ll_policy_load(policy, *files, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			status = EXIT_INVALID;
+			ll_policy_free(policy);
 			continue;
 		}
-		for (i = 0; i < policy.num_paths; i++)
-			if (access(policy.paths[i].path, F_OK) && errno == ENOENT)
+		for (i = 0; (path = ll_policy_path(policy, i, NULL)); i++)
+			if (access(path, F_OK) && errno == ENOENT)
 				fprintf(stderr, "%s: warning: %s does not exist here\n", *files,
-					policy.paths[i].path);
-		printf("%s: ok (%zu path rules, %zu port rules)\n", *files, policy.num_paths,
-		       policy.num_ports);
-		ll_policy_free(&policy);
+					path);
+		printf("%s: ok (%zu path rules, %zu port rules)\n", *files,
+		       ll_policy_num_paths(policy), ll_policy_num_ports(policy));
+		ll_policy_free(policy);
 	}
 	return status;
 }
@@ -460,22 +486,22 @@ static int check_files(char **files)
 /* --print-policy FILE...: the composed rules, resolved. */
 static int print_files(char **files, const struct ll_policy *extra)
 {
-	struct ll_policy policy = { 0 };
+	struct ll_policy *policy = NULL;
 	char err[LL_ERR_LEN];
 	size_t count = 0;
 
 	while (files[count])
 		count++;
-	if (load_policies((const char **)files, count, &policy, err)) {
+	if (load_policies((const char **)files, count, &policy, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_INVALID;
 	}
-	add_extra(&policy, extra);
-	if (print_policy(&policy, stdout)) {
-		ll_policy_free(&policy);
+	add_extra(policy, extra);
+	if (print_policy(policy, stdout)) {
+		ll_policy_free(policy);
 		die(EXIT_FAIL, "stdout: %s", strerror(errno));
 	}
-	ll_policy_free(&policy);
+	ll_policy_free(policy);
 	return 0;
 }
 
@@ -511,27 +537,29 @@ static void log_event(struct state *st, const struct ll_event *ev, const char *d
 	if (st->log_fd < 0)
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
-	read_comm(ev->pid, comm, sizeof(comm));
+	read_comm(ll_event_pid(ev), comm, sizeof(comm));
 	line = json_object_new_object();
 	access = json_object_new_array();
-	ll_access_names(ev->access, ev->net, names, sizeof(names));
+	ll_access_names(ll_event_access(ev), ll_event_is_net(ev), names, sizeof(names));
 	for (tok = strtok_r(names, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		json_object_array_add(access, json_object_new_string(tok));
 	json_object_object_add(line, "time",
 			       json_object_new_double(now.tv_sec + now.tv_nsec / 1e9));
-	json_object_object_add(line, "pid", json_object_new_int(ev->pid));
-	json_object_object_add(line, "tid", json_object_new_int(ev->tid));
+	json_object_object_add(line, "pid", json_object_new_int(ll_event_pid(ev)));
+	json_object_object_add(line, "tid", json_object_new_int(ll_event_tid(ev)));
 	json_object_object_add(line, "comm", json_object_new_string(comm));
-	json_object_object_add(line, "type", json_object_new_string(ev->net ? "net" : "fs"));
+	json_object_object_add(line, "type",
+			       json_object_new_string(ll_event_is_net(ev) ? "net" : "fs"));
 	json_object_object_add(line, "access", access);
-	if (ev->net)
-		json_object_object_add(line, "port", json_object_new_int64(ev->port));
+	if (ll_event_is_net(ev))
+		json_object_object_add(line, "port", json_object_new_int64(ll_event_port(ev)));
 	else
 		json_object_object_add(
 			line, "object",
 			json_object_new_string(ll_event_object(ev, object, sizeof(object))));
-	if (ev->dest_fd >= 0) {
-		snprintf(object, sizeof(object), "%s/%s", ev->dest_path, ev->dest_name);
+	if (ll_event_dest_fd(ev) >= 0) {
+		snprintf(object, sizeof(object), "%s/%s", ll_event_dest_path(ev),
+			 ll_event_dest_name(ev));
 		json_object_object_add(line, "dest", json_object_new_string(object));
 	}
 	/* The supervised layer is the one this command added. */
@@ -558,34 +586,34 @@ static uint64_t rights_for(const struct ll_event *ev)
 {
 	int flags = -1;
 
-	if (!ev->net && ev->name[0] && ev->dest_fd < 0 &&
-	    (ev->access & LANDLOCK_ACCESS_FS_MAKE_REG))
-		flags = learn_open_flags(ev->tid);
+	if (!ll_event_is_net(ev) && ll_event_name(ev)[0] && ll_event_dest_fd(ev) < 0 &&
+	    (ll_event_access(ev) & LANDLOCK_ACCESS_FS_MAKE_REG))
+		flags = learn_open_flags(ll_event_tid(ev));
 	return learn_rights(ev, flags);
 }
 
 /* Stages rules that allow @ev: on its objects, or on their @tree. */
 static int grant(struct state *st, const struct ll_event *ev, bool tree, uint64_t access)
 {
-	int fd = ev->object_fd;
+	int fd = ll_event_object_fd(ev);
 	int err = 0;
 
-	if (ev->net)
-		return ll_supervisor_grant_port(&st->sup, ev->port, ev->access);
-	if (tree && !ev->object_is_dir && !ev->name[0]) {
+	if (ll_event_is_net(ev))
+		return ll_supervisor_grant_port(st->sup, ll_event_port(ev), ll_event_access(ev));
+	if (tree && !ll_event_object_is_dir(ev) && !ll_event_name(ev)[0]) {
 		char dir[4096];
 
-		snprintf(dir, sizeof(dir), "%s", ev->object_path);
+		snprintf(dir, sizeof(dir), "%s", ll_event_object_path(ev));
 		fd = open(dirname(dir), O_PATH | O_CLOEXEC);
 		if (fd < 0)
 			return -1;
 	}
 	if (fd >= 0)
-		err = ll_supervisor_grant_fd(&st->sup, fd, access);
-	if (fd != ev->object_fd)
+		err = ll_supervisor_grant_fd(st->sup, fd, access);
+	if (fd != ll_event_object_fd(ev))
 		close(fd);
-	if (!err && ev->dest_fd >= 0)
-		err = ll_supervisor_grant_fd(&st->sup, ev->dest_fd, access);
+	if (!err && ll_event_dest_fd(ev) >= 0)
+		err = ll_supervisor_grant_fd(st->sup, ll_event_dest_fd(ev), access);
 	return err;
 }
 
@@ -596,7 +624,7 @@ static bool denied_always(const struct state *st, const struct ll_event *ev)
 
 	ll_event_object(ev, object, sizeof(object));
 	entry = strmap_find(&st->denied, object);
-	return entry && !(ev->access & ~entry->value);
+	return entry && !(ll_event_access(ev) & ~entry->value);
 }
 
 /* Asks on the terminal; returns 'o', 't', 'd' or 'n'. */
@@ -606,14 +634,16 @@ static int ask(struct state *st, const struct ll_event *ev)
 
 	if (!st->tty)
 		return 'd';
-	read_comm(ev->pid, comm, sizeof(comm));
+	read_comm(ll_event_pid(ev), comm, sizeof(comm));
 	fprintf(st->tty,
 		"\nlandlock-supervise: %s (pid %d) wants %s on %s%s%s\n"
 		"  [o] allow this object  [t] allow its directory tree\n"
 		"  [d] deny  [n] deny always  > ",
-		comm, ev->pid, ll_access_names(ev->access, ev->net, names, sizeof(names)),
-		ll_event_object(ev, object, sizeof(object)), ev->dest_fd >= 0 ? " to " : "",
-		ev->dest_fd >= 0 ? ev->dest_path : "");
+		comm, ll_event_pid(ev),
+		ll_access_names(ll_event_access(ev), ll_event_is_net(ev), names, sizeof(names)),
+		ll_event_object(ev, object, sizeof(object)),
+		ll_event_dest_fd(ev) >= 0 ? " to " : "",
+		ll_event_dest_fd(ev) >= 0 ? ll_event_dest_path(ev) : "");
 	fflush(st->tty);
 	if (!fgets(line, sizeof(line), st->tty))
 		return 'd';
@@ -638,9 +668,9 @@ static int learn_answer(struct state *st, const struct ll_event *ev, bool tree, 
 
 	if (!st->opt->ask_out)
 		return 0;
-	if (!tree || ev->net || ev->object_is_dir || ev->name[0])
+	if (!tree || ll_event_is_net(ev) || ll_event_object_is_dir(ev) || ll_event_name(ev)[0])
 		return learn_event(&st->learned, ev, access);
-	snprintf(dir, sizeof(dir), "%s", ev->object_path);
+	snprintf(dir, sizeof(dir), "%s", ll_event_object_path(ev));
 	return learn_path(&st->learned, dirname(dir), access);
 }
 
@@ -663,15 +693,15 @@ static void warn_if_ancestor(struct state *st, const struct ll_event *ev)
 	char cwd[4096];
 	size_t len;
 
-	if (st->warned_ancestor || !ev->name[0] || !getcwd(cwd, sizeof(cwd)))
+	if (st->warned_ancestor || !ll_event_name(ev)[0] || !getcwd(cwd, sizeof(cwd)))
 		return;
-	len = strlen(ev->object_path);
-	if (strncmp(cwd, ev->object_path, len) ||
-	    (cwd[len] && cwd[len] != '/' && strcmp(ev->object_path, "/")))
+	len = strlen(ll_event_object_path(ev));
+	if (strncmp(cwd, ll_event_object_path(ev), len) ||
+	    (cwd[len] && cwd[len] != '/' && strcmp(ll_event_object_path(ev), "/")))
 		return;
 	st->warned_ancestor = true;
 	warn("trace: %s gets new entries and contains the working directory: accesses beneath it are no longer traced",
-	     ev->object_path);
+	     ll_event_object_path(ev));
 }
 
 static void out_of_memory(struct state *st, const char *what)
@@ -692,12 +722,12 @@ static void handle_events(struct state *st)
 	size_t count = 0, i;
 	bool staged = false;
 
-	while (count < BATCH && ll_event_recv(st->sup.fd, &st->events[count]) > 0) {
+	while (count < BATCH && ll_event_recv(ll_supervisor_fd(st->sup), st->events[count]) > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &received[count]);
 		count++;
 	}
 	for (i = 0; i < count; i++) {
-		struct ll_event *ev = &st->events[i];
+		struct ll_event *ev = st->events[i];
 
 		st->events_seen++;
 		allow[i] = false;
@@ -726,21 +756,20 @@ static void handle_events(struct state *st)
 
 				if (strmap_or(&st->denied,
 					      ll_event_object(ev, object, sizeof(object)),
-					      ev->access))
+					      ll_event_access(ev)))
 					out_of_memory(st, "ask");
 			}
 		}
 		staged = staged || allow[i];
 	}
-	if (staged && ll_supervisor_commit(&st->sup)) {
+	if (staged && ll_supervisor_commit(st->sup)) {
 		warn("commit failed: %s", strerror(errno));
 		memset(allow, 0, sizeof(allow));
 	}
 	for (i = 0; i < count; i++) {
-		ll_event_answer(st->sup.fd, &st->events[i], allow[i]);
-		log_event(st, &st->events[i], allow[i] ? "allow" : "deny",
-			  elapsed_us(&received[i]));
-		ll_event_release(&st->events[i]);
+		ll_event_answer(ll_supervisor_fd(st->sup), st->events[i], allow[i]);
+		log_event(st, st->events[i], allow[i] ? "allow" : "deny", elapsed_us(&received[i]));
+		ll_event_release(st->events[i]);
 	}
 }
 
@@ -818,26 +847,28 @@ static void policy_changed(struct state *st, int watch_fd)
 static void reload(struct state *st)
 {
 	char err[LL_ERR_LEN], warning[LL_ERR_LEN];
-	struct ll_policy policy = { 0 };
+	struct ll_policy *policy = NULL;
 
 	st->reload_due = false;
-	if (load_policies(st->opt->policies, st->opt->num_policies, &policy, err)) {
+	if (load_policies(st->opt->policies, st->opt->num_policies, &policy, err, sizeof(err))) {
 		warn("reload failed, previous policy kept: %s", err);
 		return;
 	}
-	if (policy.handled_fs & ~st->sup.handled_fs || policy.handled_net & ~st->sup.handled_net)
+	if (ll_policy_handled_fs(policy) & ~ll_supervisor_handled_fs(st->sup) ||
+	    ll_policy_handled_net(policy) & ~ll_supervisor_handled_net(st->sup))
 		warn("reload: handled rights cannot change in a running layer; extra ones ignored");
-	if (ll_supervisor_apply_with(&st->sup, &policy, st->opt->strategy,
-				     st->opt->ignore_missing ? LL_IGNORE_MISSING : 0, warning)) {
+	if (ll_supervisor_apply_with(st->sup, policy, st->opt->strategy,
+				     st->opt->ignore_missing ? LL_IGNORE_MISSING : 0, warning,
+				     sizeof(warning))) {
 		warn("reload failed, previous policy kept: %s", warning);
-		ll_policy_free(&policy);
+		ll_policy_free(policy);
 		return;
 	}
 	if (warning[0])
 		warn("reload: %s", warning);
-	warn("policy reloaded (%zu path rules, %zu port rules)", policy.num_paths,
-	     policy.num_ports);
-	ll_policy_free(&st->policy);
+	warn("policy reloaded (%zu path rules, %zu port rules)", ll_policy_num_paths(policy),
+	     ll_policy_num_ports(policy));
+	ll_policy_free(st->policy);
 	st->policy = policy;
 }
 
@@ -919,7 +950,7 @@ static pid_t spawn(struct state *st, int supervisee_fd, int *status_fd)
 		if (st->trace_tmpdir[0])
 			setenv("TMPDIR", st->trace_tmpdir, 1);
 		close(status_pipe[0]);
-		close(st->sup.fd);
+		close(ll_supervisor_fd(st->sup));
 		if (ll_restrict_self(supervisee_fd)) {
 			err = errno;
 		} else {
@@ -990,7 +1021,7 @@ static void fold_forbidden(struct strmap *dirs)
 
 static int write_learned(struct state *st, const char *out)
 {
-	struct ll_policy policy = { 0 };
+	struct ll_policy *policy;
 	int ret;
 
 	if (st->opt->fold) {
@@ -1013,13 +1044,17 @@ static int write_learned(struct state *st, const char *out)
 		if (ret)
 			warn("--fold: %s: rules not folded", strerror(errno));
 	}
-	if (learn_policy(&st->learned, &policy))
+	policy = ll_policy_new();
+	if (!policy || learn_policy(&st->learned, policy)) {
+		ll_policy_free(policy);
+		errno = ENOMEM;
 		return -1;
-	policy.abi = 6;
-	policy.handled_fs = st->sup.handled_fs;
-	policy.handled_net = st->sup.handled_net;
-	ret = write_atomic(out, write_policy_file, &policy);
-	ll_policy_free(&policy);
+	}
+	ll_policy_set_abi(policy, 6);
+	ll_policy_set_handled(policy, ll_supervisor_handled_fs(st->sup),
+			      ll_supervisor_handled_net(st->sup), 0);
+	ret = write_atomic(out, write_policy_file, policy);
+	ll_policy_free(policy);
 	return ret;
 }
 
@@ -1080,27 +1115,29 @@ int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
 	struct state st = { .opt = &opt, .inotify_fd = -1, .log_fd = -1 };
-	struct ll_policy base = { 0 };
+	struct ll_policy *base = NULL;
 	char err[LL_ERR_LEN];
+	size_t i;
 	const char *missing;
 	uint64_t handled_fs, handled_net, scoped;
 	int supervisee_fd, watch_fd = -1, signal_fd, status_fd = -1, status = 0;
 	bool notify, exited = false;
 	sigset_t mask;
 
+	opt.extra = new_policy();
 	parse_options(argc, argv, &opt);
 	if (opt.check)
 		return check_files(opt.command);
 	if (opt.print)
-		return print_files(opt.command, &opt.extra);
+		return print_files(opt.command, opt.extra);
 
 	/* The policies first: a typo is a policy error on any kernel. */
-	if (load_policies(opt.policies, opt.num_policies, &st.policy, err) ||
-	    load_policies(opt.bases, opt.num_bases, &base, err))
+	if (load_policies(opt.policies, opt.num_policies, &st.policy, err, sizeof(err)) ||
+	    load_policies(opt.bases, opt.num_bases, &base, err, sizeof(err)))
 		die(EXIT_FAIL, "%s", err);
-	add_extra(&base, &opt.extra);
+	add_extra(base, opt.extra);
 	if (!opt.ignore_missing &&
-	    ((missing = missing_path(&st.policy)) || (missing = missing_path(&base))))
+	    ((missing = missing_path(st.policy)) || (missing = missing_path(base))))
 		die(EXIT_FAIL, "%s: %s (--ignore-missing skips it)", missing, strerror(ENOENT));
 	notify = opt.ask || opt.permissive || opt.trace || opt.log;
 	missing = ll_missing_feature(notify);
@@ -1108,29 +1145,34 @@ int main(int argc, char **argv)
 		die(EXIT_FAIL, "%s", missing);
 
 	raise_nofile();
-	handled_fs = st.policy.handled_fs | base.handled_fs;
-	handled_net = st.policy.handled_net | base.handled_net;
-	scoped = st.policy.scoped | base.scoped;
+	handled_fs = ll_policy_handled_fs(st.policy) | ll_policy_handled_fs(base);
+	handled_net = ll_policy_handled_net(st.policy) | ll_policy_handled_net(base);
+	scoped = ll_policy_scoped(st.policy) | ll_policy_scoped(base);
 	if (!handled_fs && !handled_net)
 		handled_fs = ll_fs_rights(6);
-	if (ll_supervisor_init(&st.sup, handled_fs, handled_net, scoped, notify))
+	st.sup = ll_supervisor_new(handled_fs, handled_net, scoped, notify);
+	if (!st.sup)
 		die(EXIT_FAIL, "cannot create the supervisor: %s", strerror(errno));
-	if (ll_supervisor_apply(&st.sup, &st.policy, opt.ignore_missing ? LL_IGNORE_MISSING : 0,
-				err))
+	if (ll_supervisor_apply(st.sup, st.policy, opt.ignore_missing ? LL_IGNORE_MISSING : 0, err,
+				sizeof(err)))
 		die(EXIT_FAIL, "%s", err);
 	if (err[0])
 		warn("%s", err);
-	supervisee_fd = ll_supervisee_get(st.sup.fd);
+	supervisee_fd = ll_supervisee_get(ll_supervisor_fd(st.sup));
 	if (supervisee_fd < 0)
 		die(EXIT_FAIL, "cannot get the supervisee ruleset: %s", strerror(errno));
-	base.handled_fs = handled_fs;
-	base.handled_net = handled_net;
-	if (ll_supervisee_add_policy(supervisee_fd, &base,
-				     opt.ignore_missing ? LL_IGNORE_MISSING : 0, err))
+	ll_policy_set_handled(base, handled_fs, handled_net, ll_policy_scoped(base));
+	if (ll_supervisee_add_policy(supervisee_fd, base,
+				     opt.ignore_missing ? LL_IGNORE_MISSING : 0, err, sizeof(err)))
 		die(EXIT_FAIL, "%s", err);
 	st.events = calloc(BATCH, sizeof(*st.events));
 	if (!st.events)
 		die(EXIT_FAIL, "out of memory");
+	for (i = 0; i < BATCH; i++) {
+		st.events[i] = ll_event_new();
+		if (!st.events[i])
+			die(EXIT_FAIL, "out of memory");
+	}
 	learn_init(&st.learned);
 	strmap_init(&st.denied);
 	ll_trace_init(&st.trace);
@@ -1172,7 +1214,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (signal_fd < 0 || fcntl(st.sup.fd, F_SETFL, O_NONBLOCK))
+	if (signal_fd < 0 || fcntl(ll_supervisor_fd(st.sup), F_SETFL, O_NONBLOCK))
 		die(EXIT_FAIL, "signalfd: %s", strerror(errno));
 
 	st.child = spawn(&st, supervisee_fd, &status_fd);
@@ -1180,7 +1222,7 @@ int main(int argc, char **argv)
 
 	while (!exited) {
 		struct pollfd fds[5] = {
-			{ .fd = st.sup.fd, .events = POLLIN },
+			{ .fd = ll_supervisor_fd(st.sup), .events = POLLIN },
 			{ .fd = signal_fd, .events = POLLIN },
 			{ .fd = watch_fd, .events = POLLIN },
 			{ .fd = st.inotify_fd, .events = POLLIN },
@@ -1232,12 +1274,15 @@ int main(int argc, char **argv)
 	write_outputs(&st);
 	if (st.log_fd >= 0)
 		close(st.log_fd);
-	ll_supervisor_release(&st.sup);
-	ll_policy_free(&st.policy);
-	ll_policy_free(&base);
+	ll_supervisor_free(st.sup);
+	ll_policy_free(st.policy);
+	ll_policy_free(base);
+	ll_policy_free(opt.extra);
 	learn_free(&st.learned);
 	strmap_free(&st.denied);
 	ll_trace_free(&st.trace);
+	for (i = 0; i < BATCH; i++)
+		ll_event_free(st.events[i]);
 	free(st.events);
 	if (st.failed)
 		return EXIT_FAIL;

@@ -34,9 +34,9 @@ void learn_free(struct learn *learn)
 
 uint64_t learn_rights(const struct ll_event *ev, int open_flags)
 {
-	uint64_t access = ev->access;
+	uint64_t access = ll_event_access(ev);
 
-	if (ev->net || !(access & LANDLOCK_ACCESS_FS_MAKE_REG) || open_flags == -1)
+	if (ll_event_is_net(ev) || !(access & LANDLOCK_ACCESS_FS_MAKE_REG) || open_flags == -1)
 		return access;
 	if (open_flags < 0)
 		return access | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
@@ -151,16 +151,18 @@ static int note_created(struct learn *learn, const char *dir, const char *name)
 
 int learn_event(struct learn *learn, const struct ll_event *ev, uint64_t access)
 {
-	if (ev->net)
-		return learn_port(learn, ev->port, access);
-	if (!ev->name[0])
-		return learn_path(learn, ev->object_path, access);
-	if (learn_path(learn, ev->object_path, access))
+	if (ll_event_is_net(ev))
+		return learn_port(learn, ll_event_port(ev), access);
+	if (!ll_event_name(ev)[0])
+		return learn_path(learn, ll_event_object_path(ev), access);
+	if (learn_path(learn, ll_event_object_path(ev), access))
 		return -1;
-	if ((ev->access & LEARN_MAKE_RIGHTS) && note_created(learn, ev->object_path, ev->name))
+	if ((ll_event_access(ev) & LEARN_MAKE_RIGHTS) &&
+	    note_created(learn, ll_event_object_path(ev), ll_event_name(ev)))
 		return -1;
-	if (ev->dest_fd >= 0 && (learn_path(learn, ev->dest_path, access) ||
-				 note_created(learn, ev->dest_path, ev->dest_name)))
+	if (ll_event_dest_fd(ev) >= 0 &&
+	    (learn_path(learn, ll_event_dest_path(ev), access) ||
+	     note_created(learn, ll_event_dest_path(ev), ll_event_dest_name(ev))))
 		return -1;
 	return 0;
 }
@@ -275,24 +277,13 @@ int learn_policy(const struct learn *learn, struct ll_policy *policy)
 {
 	size_t i;
 
-	policy->paths = calloc(learn->rules.count + 1, sizeof(*policy->paths));
-	policy->ports = calloc(learn->ports.count + 1, sizeof(*policy->ports));
-	if (!policy->paths || !policy->ports)
-		goto fail;
-	for (i = 0; i < learn->rules.count; i++) {
-		policy->paths[i].path = strdup(learn->rules.entries[i].key);
-		if (!policy->paths[i].path)
-			goto fail;
-		policy->paths[i].access = learn->rules.entries[i].value;
-		policy->num_paths++;
-	}
-	for (i = 0; i < learn->ports.count; i++) {
-		policy->ports[i].port = strtoull(learn->ports.entries[i].key, NULL, 10);
-		policy->ports[i].access = learn->ports.entries[i].value;
-		policy->num_ports++;
-	}
+	for (i = 0; i < learn->rules.count; i++)
+		if (ll_policy_add_path(policy, learn->rules.entries[i].key,
+				       learn->rules.entries[i].value))
+			return -1;
+	for (i = 0; i < learn->ports.count; i++)
+		if (ll_policy_add_port(policy, strtoull(learn->ports.entries[i].key, NULL, 10),
+				       learn->ports.entries[i].value))
+			return -1;
 	return 0;
-fail:
-	ll_policy_free(policy);
-	return -1;
 }

@@ -71,8 +71,8 @@ bool learn_may_fold(const char *dir, const struct fold_limits *limits);
 int learn_fold(struct learn *learn, const struct fold_limits *limits);
 
 /*
- * Fills @policy (empty) with the learned rules: handled rights, ABI and
- * scopes are the caller's.  0, or -1 with errno.
+ * Adds the learned rules to @policy: handled rights, ABI and scopes are
+ * the caller's.  0, or -1 with errno (then @policy has some of them).
  */
 int learn_policy(const struct learn *learn, struct ll_policy *policy);
 

@@ -71,25 +71,26 @@ int print_policy(const struct ll_policy *policy, FILE *out)
 	struct json_object *root = json_object_new_object();
 	struct json_object *paths = json_object_new_array();
 	struct json_object *ports = json_object_new_array();
+	uint64_t port, access;
+	const char *path;
 	size_t i;
 
-	json_object_object_add(root, "abi", json_object_new_int(policy->abi));
-	json_object_object_add(root, "handledAccessFs", names(policy->handled_fs, 0));
-	json_object_object_add(root, "handledAccessNet", names(policy->handled_net, 1));
-	json_object_object_add(root, "scoped", names(policy->scoped, 2));
-	for (i = 0; i < policy->num_paths; i++) {
+	json_object_object_add(root, "abi", json_object_new_int(ll_policy_abi(policy)));
+	json_object_object_add(root, "handledAccessFs", names(ll_policy_handled_fs(policy), 0));
+	json_object_object_add(root, "handledAccessNet", names(ll_policy_handled_net(policy), 1));
+	json_object_object_add(root, "scoped", names(ll_policy_scoped(policy), 2));
+	for (i = 0; (path = ll_policy_path(policy, i, &access)); i++) {
 		struct json_object *rule = json_object_new_object();
 
-		json_object_object_add(rule, "parent",
-				       json_object_new_string(policy->paths[i].path));
-		json_object_object_add(rule, "allowedAccess", names(policy->paths[i].access, 0));
+		json_object_object_add(rule, "parent", json_object_new_string(path));
+		json_object_object_add(rule, "allowedAccess", names(access, 0));
 		json_object_array_add(paths, rule);
 	}
-	for (i = 0; i < policy->num_ports; i++) {
+	for (i = 0; !ll_policy_port(policy, i, &port, &access); i++) {
 		struct json_object *rule = json_object_new_object();
 
-		json_object_object_add(rule, "port", json_object_new_int64(policy->ports[i].port));
-		json_object_object_add(rule, "allowedAccess", names(policy->ports[i].access, 1));
+		json_object_object_add(rule, "port", json_object_new_int64(port));
+		json_object_object_add(rule, "allowedAccess", names(access, 1));
 		json_object_array_add(ports, rule);
 	}
 	json_object_object_add(root, "pathBeneath", paths);

@@ -110,32 +110,32 @@ int ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotif
 	char path[8192], dest[8192];
 	int err = 0;
 
-	if (ev->net || ev->object_fd < 0)
+	if (ll_event_is_net(ev) || ll_event_object_fd(ev) < 0)
 		return 0;
-	if (ev->name[0]) {
-		join(path, sizeof(path), ev->object_path, ev->name);
-		if (ev->dest_fd >= 0) {
+	if (ll_event_name(ev)[0]) {
+		join(path, sizeof(path), ll_event_object_path(ev), ll_event_name(ev));
+		if (ll_event_dest_fd(ev) >= 0) {
 			char pair[16400];
 
-			join(dest, sizeof(dest), ev->dest_path, ev->dest_name);
+			join(dest, sizeof(dest), ll_event_dest_path(ev), ll_event_dest_name(ev));
 			snprintf(pair, sizeof(pair), "%s\n%s", path, dest);
 			err |= add(trace, &trace->rename, pair);
 			err |= add(trace, &trace->create, dest);
-			err |= watch(trace, inotify_fd, ev->dest_path);
-		} else if (ev->access & CREATE_RIGHTS) {
+			err |= watch(trace, inotify_fd, ll_event_dest_path(ev));
+		} else if (ll_event_access(ev) & CREATE_RIGHTS) {
 			err |= add(trace, &trace->create, path);
-		} else if (ev->access & REMOVE_RIGHTS) {
+		} else if (ll_event_access(ev) & REMOVE_RIGHTS) {
 			err |= add(trace, &trace->remove, path);
 		}
-		err |= watch(trace, inotify_fd, ev->object_path);
+		err |= watch(trace, inotify_fd, ll_event_object_path(ev));
 		return err ? -1 : 0;
 	}
-	if (ev->access & LANDLOCK_ACCESS_FS_EXECUTE)
-		err |= add(trace, &trace->execute, ev->object_path);
-	if (ev->access & (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR))
-		err |= add(trace, &trace->read, ev->object_path);
-	if (ev->access & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE))
-		err |= add(trace, &trace->write, ev->object_path);
+	if (ll_event_access(ev) & LANDLOCK_ACCESS_FS_EXECUTE)
+		err |= add(trace, &trace->execute, ll_event_object_path(ev));
+	if (ll_event_access(ev) & (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR))
+		err |= add(trace, &trace->read, ll_event_object_path(ev));
+	if (ll_event_access(ev) & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE))
+		err |= add(trace, &trace->write, ll_event_object_path(ev));
 	return err ? -1 : 0;
 }
 

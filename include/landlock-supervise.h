@@ -18,91 +18,145 @@
 extern "C" {
 #endif
 
-/* Error messages written by the library fit in this many bytes. */
+/* --- Version and ABI ------------------------------------------------------ */
+
+/* The version of this header; ll_version() gives the library's. */
+#define LL_SUPERVISE_VERSION_MAJOR 0
+#define LL_SUPERVISE_VERSION_MINOR 1
+#define LL_SUPERVISE_VERSION_PATCH 0
+#define LL_SUPERVISE_VERSION_STRING "0.1.0"
+/* One number to compare: LL_SUPERVISE_VERSION >= LL_SUPERVISE_VERSION_AT(0, 1, 0). */
+#define LL_SUPERVISE_VERSION_AT(major, minor, patch) (((major) << 16) | ((minor) << 8) | (patch))
+#define LL_SUPERVISE_VERSION                                                            \
+	LL_SUPERVISE_VERSION_AT(LL_SUPERVISE_VERSION_MAJOR, LL_SUPERVISE_VERSION_MINOR, \
+				LL_SUPERVISE_VERSION_PATCH)
+
+/*
+ * The library exports only the functions declared here (symbol version
+ * LANDLOCK_SUPERVISE_0.1); its types are opaque, so that their layout can
+ * change without breaking the ABI.
+ */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define LL_EXPORT __attribute__((visibility("default")))
+#else
+#define LL_EXPORT
+#endif
+
+/* The library's version, "MAJOR.MINOR.PATCH"; never NULL. */
+LL_EXPORT const char *ll_version(void);
+/* The same as LL_SUPERVISE_VERSION_AT(MAJOR, MINOR, PATCH). */
+LL_EXPORT unsigned int ll_version_number(void);
+
+/*
+ * Functions with an error buffer take @err and its size @err_len (@err may
+ * be NULL when @err_len is 0); messages are truncated to fit, always
+ * NUL-terminated.  LL_ERR_LEN bytes hold any message but the longest paths.
+ */
 #define LL_ERR_LEN 512
 
 /* --- uAPI --------------------------------------------------------------- */
 
 /* Supported features (LANDLOCK_FEATURE_* bits), or -1 with errno. */
-int ll_features(void);
+LL_EXPORT int ll_features(void);
 /* Landlock ABI version, or -1 with errno. */
-int ll_abi_version(void);
+LL_EXPORT int ll_abi_version(void);
 /* A readable reason why the supervisor feature is missing, or NULL. */
-const char *ll_missing_feature(bool need_notify);
+LL_EXPORT const char *ll_missing_feature(bool need_notify);
 
 /* Creates a supervisor ruleset (close-on-exec); -1 with errno on error. */
-int ll_supervisor_create(uint64_t handled_fs, uint64_t handled_net, uint64_t scoped, bool notify);
+LL_EXPORT int ll_supervisor_create(uint64_t handled_fs, uint64_t handled_net, uint64_t scoped,
+				   bool notify);
 /* A new supervisee ruleset of @supervisor_fd, or -1 with errno. */
-int ll_supervisee_get(int supervisor_fd);
+LL_EXPORT int ll_supervisee_get(int supervisor_fd);
 /* Adds (or with LANDLOCK_ADD_RULE_INTERSECT narrows) a rule; 0 or -1. */
-int ll_rule_fd(int ruleset_fd, int parent_fd, uint64_t access, uint32_t flags);
-int ll_rule_port(int ruleset_fd, uint64_t port, uint64_t access, uint32_t flags);
+LL_EXPORT int ll_rule_fd(int ruleset_fd, int parent_fd, uint64_t access, uint32_t flags);
+LL_EXPORT int ll_rule_port(int ruleset_fd, uint64_t port, uint64_t access, uint32_t flags);
 /* Makes the staged rules of @supervisor_fd take effect; 0 or -1. */
-int ll_commit(int supervisor_fd);
+LL_EXPORT int ll_commit(int supervisor_fd);
 /* Sets no_new_privs and enforces @ruleset_fd on the calling thread. */
-int ll_restrict_self(int ruleset_fd);
+LL_EXPORT int ll_restrict_self(int ruleset_fd);
 
 /* Rights a path rule may carry for a file (not a directory). */
-uint64_t ll_file_rights(void);
+LL_EXPORT uint64_t ll_file_rights(void);
 /* All filesystem / network rights / scopes known up to @abi. */
-uint64_t ll_fs_rights(int abi);
-uint64_t ll_net_rights(int abi);
-uint64_t ll_scopes(int abi);
+LL_EXPORT uint64_t ll_fs_rights(int abi);
+LL_EXPORT uint64_t ll_net_rights(int abi);
+LL_EXPORT uint64_t ll_scopes(int abi);
 
 /* Writes "read_file,write_file" (or "bind_tcp") into @buf; returns @buf. */
-char *ll_access_names(uint64_t access, bool net, char *buf, size_t len);
+LL_EXPORT char *ll_access_names(uint64_t access, bool net, char *buf, size_t len);
 
-/* --- Policies (landlockconfig JSON) --------------------------------------- */
+/* --- Policies (landlockconfig JSON and TOML) ------------------------------ */
 
-struct ll_path_rule {
-	char *path;
-	uint64_t access;
-};
+/*
+ * A resolved policy: ABI, handled rights, scopes, and rules (a path or a
+ * port with rights), one per object.  Rules keep the order in which they
+ * were added; adding and looking up a rule take constant time.
+ */
+struct ll_policy;
 
-struct ll_port_rule {
-	uint64_t port;
-	uint64_t access;
-};
+/* An empty policy (no ABI, nothing handled, no rule), or NULL (ENOMEM). */
+LL_EXPORT struct ll_policy *ll_policy_new(void);
+/* A copy of @policy, or NULL (ENOMEM). */
+LL_EXPORT struct ll_policy *ll_policy_dup(const struct ll_policy *policy);
+/* Frees @policy (NULL: nothing). */
+LL_EXPORT void ll_policy_free(struct ll_policy *policy);
 
-struct ll_policy {
-	int abi;
-	uint64_t handled_fs, handled_net, scoped;
-	struct ll_path_rule *paths;
-	size_t num_paths;
-	struct ll_port_rule *ports;
-	size_t num_ports;
-};
+/* The landlockconfig ABI (0: none given), handled rights and scopes. */
+LL_EXPORT int ll_policy_abi(const struct ll_policy *policy);
+LL_EXPORT uint64_t ll_policy_handled_fs(const struct ll_policy *policy);
+LL_EXPORT uint64_t ll_policy_handled_net(const struct ll_policy *policy);
+LL_EXPORT uint64_t ll_policy_scoped(const struct ll_policy *policy);
+LL_EXPORT void ll_policy_set_abi(struct ll_policy *policy, int abi);
+/* Sets the handled rights and scopes (rules keep their rights). */
+LL_EXPORT void ll_policy_set_handled(struct ll_policy *policy, uint64_t handled_fs,
+				     uint64_t handled_net, uint64_t scoped);
+
+/* Rules: @index from 0 to the count - 1, in the order they were added. */
+LL_EXPORT size_t ll_policy_num_paths(const struct ll_policy *policy);
+LL_EXPORT size_t ll_policy_num_ports(const struct ll_policy *policy);
+/* The path of rule @index (its rights in *@access if not NULL), or NULL. */
+LL_EXPORT const char *ll_policy_path(const struct ll_policy *policy, size_t index,
+				     uint64_t *access);
+/* The port of rule @index in *@port (rights in *@access); 0, or -1 (ERANGE). */
+LL_EXPORT int ll_policy_port(const struct ll_policy *policy, size_t index, uint64_t *port,
+			     uint64_t *access);
+/* The rights of the rule of @path / @port, 0 if there is none. */
+LL_EXPORT uint64_t ll_policy_path_access(const struct ll_policy *policy, const char *path);
+LL_EXPORT uint64_t ll_policy_port_access(const struct ll_policy *policy, uint64_t port);
+
+/* Adds @access to the rule of @path / @port (creating it); 0 or -1 (ENOMEM). */
+LL_EXPORT int ll_policy_add_path(struct ll_policy *policy, const char *path, uint64_t access);
+LL_EXPORT int ll_policy_add_port(struct ll_policy *policy, uint64_t port, uint64_t access);
+/* Drops from each rule the rights that @policy does not handle. */
+LL_EXPORT void ll_policy_mask(struct ll_policy *policy);
 
 /*
  * Parses one landlockconfig file (JSON, or TOML if its name ends in
  * ".toml"; a directory: its files) and composes it into @policy as
  * landlockconfig composes (handled rights and scopes intersected, rules
- * united within them, lowest ABI); an empty @policy (all zero) takes the
- * file as it is.  Variables are the file's own: to share them between
- * files, use ll_policy_load_files().  On error, returns -1, leaves @policy
- * as it was, and writes "FILE:LINE:COLUMN: JSON.PATH: message" into @err.
+ * united within them, lowest ABI); an empty @policy takes the file as it
+ * is.  Variables are the file's own: to share them between files, use
+ * ll_policy_load_files().  On error, returns -1, leaves @policy as it was,
+ * and writes "FILE:LINE:COLUMN: JSON.PATH: message" into @err.
  */
-int ll_policy_load(struct ll_policy *policy, const char *file, char *err);
-int ll_policy_load_string(struct ll_policy *policy, const char *name, const char *json, char *err);
-void ll_policy_free(struct ll_policy *policy);
-/* Adds @access to the rule of @path (creating it). */
-int ll_policy_add_path(struct ll_policy *policy, const char *path, uint64_t access);
-int ll_policy_add_port(struct ll_policy *policy, uint64_t port, uint64_t access);
-/* Drops from each rule the rights that @policy does not handle. */
-void ll_policy_mask(struct ll_policy *policy);
+LL_EXPORT int ll_policy_load(struct ll_policy *policy, const char *file, char *err, size_t err_len);
+/* The same with JSON text @json, named @name in messages. */
+LL_EXPORT int ll_policy_load_string(struct ll_policy *policy, const char *name, const char *json,
+				    char *err, size_t err_len);
 /*
  * Writes @policy as landlockconfig JSON that reads back to the same policy
  * (handled rights, scopes, rules; "$" in paths written "$$"); 0 or -1 with
  * errno.
  */
-int ll_policy_write(const struct ll_policy *policy, const char *file);
+LL_EXPORT int ll_policy_write(const struct ll_policy *policy, const char *file);
 
 /*
  * landlockconfig configurations before resolution: files (JSON, or TOML for
  * names ending in ".toml") and directories (their *.json and *.toml files)
  * composed as landlockconfig does (handled rights intersected, rules
  * united, variables shared, lowest ABI), then resolved into a policy.
- * Errors are "FILE:LINE:COLUMN: JSON.PATH: message", in @err (@len bytes).
+ * Errors are "FILE:LINE:COLUMN: JSON.PATH: message", in @err.
  */
 struct ll_config;
 enum ll_config_format {
@@ -110,49 +164,38 @@ enum ll_config_format {
 	LL_CONFIG_TOML,
 };
 
-struct ll_config *ll_config_new(void);
-void ll_config_free(struct ll_config *config);
+LL_EXPORT struct ll_config *ll_config_new(void);
+LL_EXPORT void ll_config_free(struct ll_config *config);
 /* Parses a file or a directory and composes it in; on error, @config stays. */
-int ll_config_load(struct ll_config *config, const char *path, char *err, size_t len);
-int ll_config_load_string(struct ll_config *config, const char *name, const char *text, size_t size,
-			  enum ll_config_format format, char *err, size_t len);
-/* Resolves variables: @policy (freed first) gets the rules; 0 or -1. */
-int ll_config_resolve(const struct ll_config *config, struct ll_policy *policy, char *err,
-		      size_t len);
+LL_EXPORT int ll_config_load(struct ll_config *config, const char *path, char *err, size_t err_len);
+LL_EXPORT int ll_config_load_string(struct ll_config *config, const char *name, const char *text,
+				    size_t size, enum ll_config_format format, char *err,
+				    size_t err_len);
+/* Resolves variables: @policy's content is replaced by the rules; 0 or -1. */
+LL_EXPORT int ll_config_resolve(const struct ll_config *config, struct ll_policy *policy, char *err,
+				size_t err_len);
 /*
- * Composes and resolves @paths (files or directories) into @policy, which
- * is replaced: landlockconfig's result for these files (an error if none).
+ * Composes and resolves @paths (files or directories) into @policy, whose
+ * content is replaced: landlockconfig's result for these files (an error if
+ * none).
  */
-int ll_policy_load_files(struct ll_policy *policy, const char *const *paths, size_t count,
-			 char *err);
+LL_EXPORT int ll_policy_load_files(struct ll_policy *policy, const char *const *paths, size_t count,
+				   char *err, size_t err_len);
 
-/* User space policy algebra, on path strings and ports. */
-int ll_policy_union(struct ll_policy *dst, const struct ll_policy *src);
+/* User space policy algebra, on path strings and ports; 0 or -1 (ENOMEM). */
+LL_EXPORT int ll_policy_union(struct ll_policy *dst, const struct ll_policy *src);
 /* Keeps, per object, the rights both have (objects missing in @src go). */
-int ll_policy_intersect(struct ll_policy *dst, const struct ll_policy *src);
+LL_EXPORT int ll_policy_intersect(struct ll_policy *dst, const struct ll_policy *src);
 /* Removes from @dst, per object, the rights of @src. */
-int ll_policy_difference(struct ll_policy *dst, const struct ll_policy *src);
+LL_EXPORT int ll_policy_difference(struct ll_policy *dst, const struct ll_policy *src);
 
 /* --- A supervisor applying policies --------------------------------------- */
 
-/* An object with supervisor rules, kept open to narrow it later. */
-struct ll_object {
-	int fd; /* O_PATH, or -1 for a port */
-	dev_t dev;
-	ino_t ino;
-	uint64_t port;
-	uint64_t access; /* rights committed */
-	bool is_dir;
-};
-
-struct ll_supervisor {
-	int fd;
-	uint64_t handled_fs, handled_net;
-	struct ll_object *objects; /* committed rules we put there */
-	size_t num_objects;
-	unsigned long commits;
-	void *index; /* the library's index of @objects */
-};
+/*
+ * A supervisor ruleset and the objects (inodes or ports) it has committed
+ * rules on, each kept open (O_PATH) to narrow it later.
+ */
+struct ll_supervisor;
 
 #define LL_IGNORE_MISSING (1U << 0)
 
@@ -170,11 +213,20 @@ enum ll_apply_strategy {
 
 /* Parses "intersect", "replace", "clear", "commit-ruleset" or
  * "intersect-ruleset"; -1 if unknown. */
-int ll_apply_strategy_parse(const char *name);
+LL_EXPORT int ll_apply_strategy_parse(const char *name);
 
-int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs, uint64_t handled_net,
-		       uint64_t scoped, bool notify);
-void ll_supervisor_release(struct ll_supervisor *sup);
+/* Creates a supervisor (see ll_supervisor_create()), or NULL with errno. */
+LL_EXPORT struct ll_supervisor *ll_supervisor_new(uint64_t handled_fs, uint64_t handled_net,
+						  uint64_t scoped, bool notify);
+/* Closes the supervisor and its objects' descriptors (NULL: nothing). */
+LL_EXPORT void ll_supervisor_free(struct ll_supervisor *sup);
+/* Its supervisor ruleset descriptor (for poll(), ll_event_recv()...). */
+LL_EXPORT int ll_supervisor_fd(const struct ll_supervisor *sup);
+LL_EXPORT uint64_t ll_supervisor_handled_fs(const struct ll_supervisor *sup);
+LL_EXPORT uint64_t ll_supervisor_handled_net(const struct ll_supervisor *sup);
+/* Successful commits so far, and objects with committed rules. */
+LL_EXPORT unsigned long ll_supervisor_commits(const struct ll_supervisor *sup);
+LL_EXPORT size_t ll_supervisor_num_objects(const struct ll_supervisor *sup);
 
 /*
  * Makes @policy the supervisor's rules, in one commit: rules it lacks are
@@ -182,45 +234,68 @@ void ll_supervisor_release(struct ll_supervisor *sup);
  * were committed, even if their paths moved), the others are added.  On any
  * error, nothing is committed and the previous rules stay in force.  Missing
  * paths are an error, or skipped with LL_IGNORE_MISSING (then listed in
- * @err, if not NULL, as a warning).
+ * @err, if any, as a warning; @err is "" when there is none).
  */
-int ll_supervisor_apply(struct ll_supervisor *sup, const struct ll_policy *policy,
-			unsigned int flags, char *err);
+LL_EXPORT int ll_supervisor_apply(struct ll_supervisor *sup, const struct ll_policy *policy,
+				  unsigned int flags, char *err, size_t err_len);
 /* The same, with another strategy; same guarantees. */
-int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *policy,
-			     enum ll_apply_strategy strategy, unsigned int flags, char *err);
+LL_EXPORT int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *policy,
+				       enum ll_apply_strategy strategy, unsigned int flags,
+				       char *err, size_t err_len);
 
 /* Stages @access on the object of @fd (kept, dup'ed); commit with ll_commit. */
-int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access);
-int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t access);
-int ll_supervisor_commit(struct ll_supervisor *sup);
+LL_EXPORT int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access);
+LL_EXPORT int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t access);
+LL_EXPORT int ll_supervisor_commit(struct ll_supervisor *sup);
 
 /* Adds the supervisee (base) rules of @policy to @supervisee_fd. */
-int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, unsigned int flags,
-			     char *err);
+LL_EXPORT int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy,
+				       unsigned int flags, char *err, size_t err_len);
 
 /* --- Events --------------------------------------------------------------- */
 
-struct ll_event {
-	uint64_t cookie;
-	uint64_t access;
-	bool net;
-	pid_t pid, tid;
-	int object_fd, dest_fd; /* O_PATH or -1; owned by the event */
-	uint64_t port;
-	char name[256], dest_name[256];
-	char object_path[4096]; /* for display, never for decisions */
-	char dest_path[4096];
-	bool object_is_dir;
-};
+/* A denied access the supervisor is asked about. */
+struct ll_event;
 
-/* Receives one event: 1, 0 if none is ready (non-blocking fd), -1. */
-int ll_event_recv(int supervisor_fd, struct ll_event *event);
-int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow);
-void ll_event_release(struct ll_event *event);
+/* An event to receive into (reusable), or NULL (ENOMEM). */
+LL_EXPORT struct ll_event *ll_event_new(void);
+/* Releases and frees @event (NULL: nothing). */
+LL_EXPORT void ll_event_free(struct ll_event *event);
 
-/* "/dir/name" or "/path" of the event's object, for display. */
-const char *ll_event_object(const struct ll_event *event, char *buf, size_t len);
+/*
+ * Receives one event into @event (releasing what it held): 1, 0 if none is
+ * ready (non-blocking fd), -1 with errno.
+ */
+LL_EXPORT int ll_event_recv(int supervisor_fd, struct ll_event *event);
+LL_EXPORT int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow);
+/* Closes the event's descriptors. */
+LL_EXPORT void ll_event_release(struct ll_event *event);
+
+LL_EXPORT uint64_t ll_event_cookie(const struct ll_event *event);
+/* The rights denied (LANDLOCK_ACCESS_FS_* or LANDLOCK_ACCESS_NET_*). */
+LL_EXPORT uint64_t ll_event_access(const struct ll_event *event);
+LL_EXPORT bool ll_event_is_net(const struct ll_event *event);
+/* The process (thread group) and thread that was denied. */
+LL_EXPORT pid_t ll_event_pid(const struct ll_event *event);
+LL_EXPORT pid_t ll_event_tid(const struct ll_event *event);
+LL_EXPORT uint64_t ll_event_port(const struct ll_event *event);
+/*
+ * The object (O_PATH, or -1): the file, or the directory in which
+ * ll_event_name() is created or removed; the destination directory of a
+ * rename or link (or -1) and its entry.  Owned by the event.
+ */
+LL_EXPORT int ll_event_object_fd(const struct ll_event *event);
+LL_EXPORT int ll_event_dest_fd(const struct ll_event *event);
+/* Entry names ("" if none). */
+LL_EXPORT const char *ll_event_name(const struct ll_event *event);
+LL_EXPORT const char *ll_event_dest_name(const struct ll_event *event);
+/* The paths of the descriptors ("" if none): for display, never decisions. */
+LL_EXPORT const char *ll_event_object_path(const struct ll_event *event);
+LL_EXPORT const char *ll_event_dest_path(const struct ll_event *event);
+LL_EXPORT bool ll_event_object_is_dir(const struct ll_event *event);
+
+/* "/dir/name", "/path" or "tcp port N" of the event's object, for display. */
+LL_EXPORT const char *ll_event_object(const struct ll_event *event, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -993,70 +993,9 @@ static void normalize(char *path)
 	*out = '\0';
 }
 
-/* An index of a policy's paths, to merge rules in linear time. */
-struct index {
-	size_t *slots; /* path index + 1, or 0 */
-	size_t size;
-};
-
-static size_t hash(const char *s)
-{
-	size_t h = 14695981039346656037ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static int index_put(struct index *idx, struct ll_policy *p, char *path, uint64_t access)
-{
-	size_t i;
-
-	if (p->num_paths * 2 >= idx->size) {
-		const size_t size = idx->size ? idx->size * 2 : 64;
-		size_t *slots = calloc(size, sizeof(*slots));
-
-		if (!slots)
-			return -1;
-		for (i = 0; i < p->num_paths; i++) {
-			size_t h = hash(p->paths[i].path) & (size - 1);
-
-			while (slots[h])
-				h = (h + 1) & (size - 1);
-			slots[h] = i + 1;
-		}
-		free(idx->slots);
-		idx->slots = slots;
-		idx->size = size;
-	}
-	for (i = hash(path) & (idx->size - 1); idx->slots[i]; i = (i + 1) & (idx->size - 1)) {
-		struct ll_path_rule *rule = &p->paths[idx->slots[i] - 1];
-
-		if (!strcmp(rule->path, path)) {
-			rule->access |= access;
-			free(path);
-			return 0;
-		}
-	}
-	if (!(p->num_paths & (p->num_paths - 1)) || !p->num_paths) {
-		/* Sizes are powers of two: grow when reaching one. */
-		struct ll_path_rule *bigger = reallocarray(
-			p->paths, p->num_paths ? p->num_paths * 2 : 1, sizeof(*bigger));
-
-		if (!bigger)
-			return -1;
-		p->paths = bigger;
-	}
-	p->paths[p->num_paths].path = path;
-	p->paths[p->num_paths++].access = access;
-	idx->slots[i] = p->num_paths;
-	return 0;
-}
-
 /* Adds every path of @rule (the product of its variables' values). */
 static int expand(const struct ll_config *cfg, const struct path_rule *rule, uint64_t access,
-		  struct index *idx, struct ll_policy *out, size_t *budget, char *err,
-		  size_t err_len)
+		  struct ll_policy *out, size_t *budget, char *err, size_t err_len)
 {
 	const struct variable **vars = calloc(rule->num_tokens + 1, sizeof(*vars));
 	size_t *pick = calloc(rule->num_tokens + 1, sizeof(*pick));
@@ -1107,8 +1046,7 @@ static int expand(const struct ll_config *cfg, const struct path_rule *rule, uin
 		for (i = 0; i < rule->num_tokens; i++)
 			strcat(path, vars[i] ? vars[i]->values[pick[i]] : rule->tokens[i].text);
 		normalize(path);
-		if (index_put(idx, out, path, access)) {
-			free(path);
+		if (ll_policy_put_path(out, path, access)) {
 			snprintf(err, err_len, "%s: out of memory", rule->file);
 			goto out;
 		}
@@ -1137,52 +1075,48 @@ int ll_config_resolve(const struct ll_config *cfg, struct ll_policy *policy, cha
 				 .handled_net = cfg->handled_net,
 				 .scoped = cfg->scoped };
 	size_t i, budget = LL_MAX_EXPANDED_PATHS;
-	struct index idx = { 0 };
 
 	for (i = 0; i < cfg->num_paths; i++) {
 		const uint64_t access = cfg->paths[i].access & cfg->handled_fs;
 
-		if (access &&
-		    expand(cfg, &cfg->paths[i], access, &idx, &out, &budget, err, err_len)) {
-			free(idx.slots);
-			ll_policy_free(&out);
+		if (access && expand(cfg, &cfg->paths[i], access, &out, &budget, err, err_len)) {
+			ll_policy_clear(&out);
 			return -1;
 		}
 	}
-	free(idx.slots);
 	for (i = 0; i < cfg->num_ports; i++) {
 		const uint64_t access = cfg->ports[i].access & cfg->handled_net;
 
 		if (access && ll_policy_add_port(&out, cfg->ports[i].port, access)) {
 			snprintf(err, err_len, "out of memory");
-			ll_policy_free(&out);
+			ll_policy_clear(&out);
 			return -1;
 		}
 	}
-	ll_policy_free(policy);
+	ll_policy_clear(policy);
 	*policy = out;
 	return 0;
 }
 
 int ll_policy_load_files(struct ll_policy *policy, const char *const *paths, size_t count,
-			 char *err)
+			 char *err, size_t err_len)
 {
 	struct ll_config *cfg = ll_config_new();
 	size_t i;
 	int ret = 0;
 
 	if (!cfg) {
-		snprintf(err, LL_ERR_LEN, "out of memory");
+		snprintf(err, err_len, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < count && !ret; i++)
-		ret = ll_config_load(cfg, paths[i], err, LL_ERR_LEN);
+		ret = ll_config_load(cfg, paths[i], err, err_len);
 	if (!ret && !count) {
-		snprintf(err, LL_ERR_LEN, "no configuration file given");
+		snprintf(err, err_len, "no configuration file given");
 		ret = -1;
 	}
 	if (!ret)
-		ret = ll_config_resolve(cfg, policy, err, LL_ERR_LEN);
+		ret = ll_config_resolve(cfg, policy, err, err_len);
 	ll_config_free(cfg);
 	return ret;
 }

@@ -7,12 +7,33 @@
 #include <errno.h>
 #include <linux/landlock.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "landlock-supervise.h"
+#include "internal.h"
+
+struct ll_event *ll_event_new(void)
+{
+	struct ll_event *event = calloc(1, sizeof(*event));
+
+	if (event) {
+		event->object_fd = -1;
+		event->dest_fd = -1;
+	}
+	return event;
+}
+
+void ll_event_free(struct ll_event *event)
+{
+	if (!event)
+		return;
+	ll_event_release(event);
+	free(event);
+}
 
 static void fd_path(int fd, char *buf, size_t len)
 {
@@ -32,6 +53,7 @@ int ll_event_recv(int supervisor_fd, struct ll_event *event)
 	struct landlock_supervisor_event raw;
 	struct stat st;
 
+	ll_event_release(event);
 	if (ioctl(supervisor_fd, LANDLOCK_IOCTL_RECV_EVENT, &raw))
 		return errno == EAGAIN ? 0 : -1;
 	memset(event, 0, sizeof(*event));
@@ -84,4 +106,69 @@ const char *ll_event_object(const struct ll_event *event, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", event->object_path);
 	return buf;
+}
+
+uint64_t ll_event_cookie(const struct ll_event *event)
+{
+	return event->cookie;
+}
+
+uint64_t ll_event_access(const struct ll_event *event)
+{
+	return event->access;
+}
+
+bool ll_event_is_net(const struct ll_event *event)
+{
+	return event->net;
+}
+
+pid_t ll_event_pid(const struct ll_event *event)
+{
+	return event->pid;
+}
+
+pid_t ll_event_tid(const struct ll_event *event)
+{
+	return event->tid;
+}
+
+uint64_t ll_event_port(const struct ll_event *event)
+{
+	return event->port;
+}
+
+int ll_event_object_fd(const struct ll_event *event)
+{
+	return event->object_fd;
+}
+
+int ll_event_dest_fd(const struct ll_event *event)
+{
+	return event->dest_fd;
+}
+
+const char *ll_event_name(const struct ll_event *event)
+{
+	return event->name;
+}
+
+const char *ll_event_dest_name(const struct ll_event *event)
+{
+	return event->dest_name;
+}
+
+const char *ll_event_object_path(const struct ll_event *event)
+{
+	return event->object_path;
+}
+
+const char *ll_event_dest_path(const struct ll_event *event)
+{
+	return event->dest_path;
+}
+
+bool ll_event_object_is_dir(const struct ll_event *event)
+{
+	return event->object_is_dir;
 }

@@ -263,7 +263,8 @@ struct ll_node *ll_json_parse(const char *name, const char *text, size_t size, c
 			snprintf(err, len, "%s:%u:%u: %s", name, b.line, b.col,
 				 msg ? (char *)msg : "invalid JSON");
 			/* One line: YAJL may end its message with a newline. */
-			err[strcspn(err, "\n")] = '\0';
+			if (len)
+				err[strcspn(err, "\n")] = '\0';
 		}
 		if (msg)
 			yajl_free_error(b.handle, msg);

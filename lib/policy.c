@@ -14,6 +14,331 @@
 #include "landlock-supervise.h"
 #include "internal.h"
 
+const char *ll_version(void)
+{
+	return LL_SUPERVISE_VERSION_STRING;
+}
+
+unsigned int ll_version_number(void)
+{
+	return LL_SUPERVISE_VERSION;
+}
+
+/* --- The rule indexes ------------------------------------------------------ */
+
+static size_t hash_path(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static size_t hash_port(uint64_t port)
+{
+	const uint64_t h = port * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ (h >> 29);
+}
+
+/* The slot of @path: its rule's, or the empty one where it would go. */
+static size_t *path_slot(const struct ll_policy *p, const char *path)
+{
+	const size_t mask = p->num_path_slots - 1;
+	size_t i = hash_path(path) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		size_t *slot = &p->path_slots[i];
+
+		if (!*slot || !strcmp(p->paths[*slot - 1].path, path))
+			return slot;
+	}
+}
+
+static size_t *port_slot(const struct ll_policy *p, uint64_t port)
+{
+	const size_t mask = p->num_port_slots - 1;
+	size_t i = hash_port(port) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		size_t *slot = &p->port_slots[i];
+
+		if (!*slot || p->ports[*slot - 1].port == port)
+			return slot;
+	}
+}
+
+/* Slots for @count rules, at most half full. */
+static size_t slots_for(size_t count)
+{
+	size_t n = 64;
+
+	while (n < (count + 1) * 2)
+		n *= 2;
+	return n;
+}
+
+static int reindex_paths(struct ll_policy *p)
+{
+	const size_t n = slots_for(p->num_paths);
+	size_t *slots = calloc(n, sizeof(*slots)), i;
+
+	if (!slots)
+		return -1;
+	free(p->path_slots);
+	p->path_slots = slots;
+	p->num_path_slots = n;
+	for (i = 0; i < p->num_paths; i++) {
+		size_t *slot = path_slot(p, p->paths[i].path);
+
+		if (!*slot)
+			*slot = i + 1;
+	}
+	return 0;
+}
+
+static int reindex_ports(struct ll_policy *p)
+{
+	const size_t n = slots_for(p->num_ports);
+	size_t *slots = calloc(n, sizeof(*slots)), i;
+
+	if (!slots)
+		return -1;
+	free(p->port_slots);
+	p->port_slots = slots;
+	p->num_port_slots = n;
+	for (i = 0; i < p->num_ports; i++) {
+		size_t *slot = port_slot(p, p->ports[i].port);
+
+		if (!*slot)
+			*slot = i + 1;
+	}
+	return 0;
+}
+
+int ll_policy_reindex(struct ll_policy *policy)
+{
+	return reindex_paths(policy) || reindex_ports(policy) ? -1 : 0;
+}
+
+/* --- Policies ------------------------------------------------------------- */
+
+struct ll_policy *ll_policy_new(void)
+{
+	return calloc(1, sizeof(struct ll_policy));
+}
+
+void ll_policy_clear(struct ll_policy *policy)
+{
+	size_t i;
+
+	for (i = 0; i < policy->num_paths; i++)
+		free(policy->paths[i].path);
+	free(policy->paths);
+	free(policy->ports);
+	free(policy->path_slots);
+	free(policy->port_slots);
+	memset(policy, 0, sizeof(*policy));
+}
+
+void ll_policy_free(struct ll_policy *policy)
+{
+	if (!policy)
+		return;
+	ll_policy_clear(policy);
+	free(policy);
+}
+
+struct ll_policy *ll_policy_dup(const struct ll_policy *policy)
+{
+	struct ll_policy *copy = ll_policy_new();
+
+	/* The union of an empty policy and @policy is @policy. */
+	if (copy && ll_policy_union(copy, policy)) {
+		ll_policy_free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
+int ll_policy_abi(const struct ll_policy *policy)
+{
+	return policy->abi;
+}
+
+uint64_t ll_policy_handled_fs(const struct ll_policy *policy)
+{
+	return policy->handled_fs;
+}
+
+uint64_t ll_policy_handled_net(const struct ll_policy *policy)
+{
+	return policy->handled_net;
+}
+
+uint64_t ll_policy_scoped(const struct ll_policy *policy)
+{
+	return policy->scoped;
+}
+
+void ll_policy_set_abi(struct ll_policy *policy, int abi)
+{
+	policy->abi = abi;
+}
+
+void ll_policy_set_handled(struct ll_policy *policy, uint64_t handled_fs, uint64_t handled_net,
+			   uint64_t scoped)
+{
+	policy->handled_fs = handled_fs;
+	policy->handled_net = handled_net;
+	policy->scoped = scoped;
+}
+
+size_t ll_policy_num_paths(const struct ll_policy *policy)
+{
+	return policy->num_paths;
+}
+
+size_t ll_policy_num_ports(const struct ll_policy *policy)
+{
+	return policy->num_ports;
+}
+
+const char *ll_policy_path(const struct ll_policy *policy, size_t index, uint64_t *access)
+{
+	if (index >= policy->num_paths) {
+		errno = ERANGE;
+		return NULL;
+	}
+	if (access)
+		*access = policy->paths[index].access;
+	return policy->paths[index].path;
+}
+
+int ll_policy_port(const struct ll_policy *policy, size_t index, uint64_t *port, uint64_t *access)
+{
+	if (index >= policy->num_ports) {
+		errno = ERANGE;
+		return -1;
+	}
+	if (port)
+		*port = policy->ports[index].port;
+	if (access)
+		*access = policy->ports[index].access;
+	return 0;
+}
+
+uint64_t ll_policy_path_access(const struct ll_policy *policy, const char *path)
+{
+	const size_t *slot;
+	size_t i;
+
+	if (!policy->num_path_slots) {
+		/* No index (memory ran out after a compaction). */
+		for (i = 0; i < policy->num_paths; i++)
+			if (!strcmp(policy->paths[i].path, path))
+				return policy->paths[i].access;
+		return 0;
+	}
+	slot = path_slot(policy, path);
+	return *slot ? policy->paths[*slot - 1].access : 0;
+}
+
+uint64_t ll_policy_port_access(const struct ll_policy *policy, uint64_t port)
+{
+	const size_t *slot;
+	size_t i;
+
+	if (!policy->num_port_slots) {
+		for (i = 0; i < policy->num_ports; i++)
+			if (policy->ports[i].port == port)
+				return policy->ports[i].access;
+		return 0;
+	}
+	slot = port_slot(policy, port);
+	return *slot ? policy->ports[*slot - 1].access : 0;
+}
+
+/* Grows an array of @size-byte items to hold one more than @count. */
+static int grow(void *array, size_t *cap, size_t count, size_t size)
+{
+	void **p = array;
+	void *bigger;
+	size_t n;
+
+	if (count < *cap)
+		return 0;
+	n = *cap ? *cap * 2 : 16;
+	bigger = reallocarray(*p, n, size);
+	if (!bigger)
+		return -1;
+	*p = bigger;
+	*cap = n;
+	return 0;
+}
+
+int ll_policy_put_path(struct ll_policy *policy, char *path, uint64_t access)
+{
+	size_t *slot;
+
+	if ((policy->num_paths + 1) * 2 > policy->num_path_slots && reindex_paths(policy))
+		goto fail;
+	slot = path_slot(policy, path);
+	if (*slot) {
+		policy->paths[*slot - 1].access |= access;
+		free(path);
+		return 0;
+	}
+	if (grow(&policy->paths, &policy->cap_paths, policy->num_paths, sizeof(*policy->paths)))
+		goto fail;
+	policy->paths[policy->num_paths].path = path;
+	policy->paths[policy->num_paths++].access = access;
+	*slot = policy->num_paths;
+	return 0;
+fail:
+	free(path);
+	errno = ENOMEM;
+	return -1;
+}
+
+int ll_policy_add_path(struct ll_policy *policy, const char *path, uint64_t access)
+{
+	char *copy;
+
+	if (policy->num_path_slots) {
+		const size_t *slot = path_slot(policy, path);
+
+		if (*slot) {
+			policy->paths[*slot - 1].access |= access;
+			return 0;
+		}
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -1;
+	return ll_policy_put_path(policy, copy, access);
+}
+
+int ll_policy_add_port(struct ll_policy *policy, uint64_t port, uint64_t access)
+{
+	size_t *slot;
+
+	if ((policy->num_ports + 1) * 2 > policy->num_port_slots && reindex_ports(policy))
+		return -1;
+	slot = port_slot(policy, port);
+	if (*slot) {
+		policy->ports[*slot - 1].access |= access;
+		return 0;
+	}
+	if (grow(&policy->ports, &policy->cap_ports, policy->num_ports, sizeof(*policy->ports)))
+		return -1;
+	policy->ports[policy->num_ports].port = port;
+	policy->ports[policy->num_ports++].access = access;
+	*slot = policy->num_ports;
+	return 0;
+}
+
 static bool policy_empty(const struct ll_policy *p)
 {
 	return !p->abi && !p->handled_fs && !p->handled_net && !p->scoped && !p->num_paths &&
@@ -32,7 +357,7 @@ static int compose_resolved(struct ll_policy *dst, const struct ll_policy *src)
 	if (policy_empty(dst))
 		return ll_policy_union(dst, src);
 	if (ll_policy_union(&out, dst) || ll_policy_union(&out, src)) {
-		ll_policy_free(&out);
+		ll_policy_clear(&out);
 		return -1;
 	}
 	out.handled_fs = dst->handled_fs & src->handled_fs;
@@ -40,52 +365,57 @@ static int compose_resolved(struct ll_policy *dst, const struct ll_policy *src)
 	out.scoped = dst->scoped & src->scoped;
 	out.abi = dst->abi && (!src->abi || dst->abi < src->abi) ? dst->abi : src->abi;
 	ll_policy_mask(&out);
-	ll_policy_free(dst);
+	ll_policy_clear(dst);
 	*dst = out;
 	return 0;
 }
 
-static int load_one(struct ll_policy *policy, const char *name, const char *text, char *err)
+static int load_one(struct ll_policy *policy, const char *name, const char *text, char *err,
+		    size_t err_len)
 {
 	struct ll_config *cfg = ll_config_new();
 	struct ll_policy one = { 0 };
 	int ret;
 
 	if (!cfg) {
-		snprintf(err, LL_ERR_LEN, "%s: out of memory", name);
+		snprintf(err, err_len, "%s: out of memory", name);
 		return -1;
 	}
 	ret = text ? ll_config_load_string(cfg, name, text, strlen(text), LL_CONFIG_JSON, err,
-					   LL_ERR_LEN)
-		   : ll_config_load(cfg, name, err, LL_ERR_LEN);
+					   err_len)
+		   : ll_config_load(cfg, name, err, err_len);
 	if (!ret)
-		ret = ll_config_resolve(cfg, &one, err, LL_ERR_LEN);
+		ret = ll_config_resolve(cfg, &one, err, err_len);
 	if (!ret && compose_resolved(policy, &one)) {
-		snprintf(err, LL_ERR_LEN, "%s: out of memory", name);
+		snprintf(err, err_len, "%s: out of memory", name);
 		ret = -1;
 	}
-	ll_policy_free(&one);
+	ll_policy_clear(&one);
 	ll_config_free(cfg);
 	return ret;
 }
 
-int ll_policy_load_string(struct ll_policy *policy, const char *name, const char *json, char *err)
+int ll_policy_load_string(struct ll_policy *policy, const char *name, const char *json, char *err,
+			  size_t err_len)
 {
-	return load_one(policy, name, json, err);
+	return load_one(policy, name, json, err, err_len);
 }
 
-int ll_policy_load(struct ll_policy *policy, const char *file, char *err)
+int ll_policy_load(struct ll_policy *policy, const char *file, char *err, size_t err_len)
 {
-	return load_one(policy, file, NULL, err);
+	return load_one(policy, file, NULL, err, err_len);
 }
 
-/* Drops the rights of each rule that are not handled (and empty rules). */
-void ll_policy_mask(struct ll_policy *policy)
+/*
+ * Keeps the rules with rights left, in order; the indexes are rebuilt (if
+ * memory runs out for them, they are dropped and rebuilt at the next add,
+ * and lookups see an empty index).
+ */
+static void compact(struct ll_policy *policy)
 {
 	size_t i, kept = 0;
 
 	for (i = 0; i < policy->num_paths; i++) {
-		policy->paths[i].access &= policy->handled_fs;
 		if (policy->paths[i].access)
 			policy->paths[kept++] = policy->paths[i];
 		else
@@ -93,65 +423,28 @@ void ll_policy_mask(struct ll_policy *policy)
 	}
 	policy->num_paths = kept;
 	kept = 0;
-	for (i = 0; i < policy->num_ports; i++) {
-		policy->ports[i].access &= policy->handled_net;
+	for (i = 0; i < policy->num_ports; i++)
 		if (policy->ports[i].access)
 			policy->ports[kept++] = policy->ports[i];
-	}
 	policy->num_ports = kept;
+	if (ll_policy_reindex(policy)) {
+		free(policy->path_slots);
+		free(policy->port_slots);
+		policy->path_slots = policy->port_slots = NULL;
+		policy->num_path_slots = policy->num_port_slots = 0;
+	}
 }
 
-void ll_policy_free(struct ll_policy *policy)
+/* Drops the rights of each rule that are not handled (and empty rules). */
+void ll_policy_mask(struct ll_policy *policy)
 {
 	size_t i;
 
 	for (i = 0; i < policy->num_paths; i++)
-		free(policy->paths[i].path);
-	free(policy->paths);
-	free(policy->ports);
-	memset(policy, 0, sizeof(*policy));
-}
-
-int ll_policy_add_path(struct ll_policy *policy, const char *path, uint64_t access)
-{
-	struct ll_path_rule *grown;
-	size_t i;
-
-	for (i = 0; i < policy->num_paths; i++) {
-		if (!strcmp(policy->paths[i].path, path)) {
-			policy->paths[i].access |= access;
-			return 0;
-		}
-	}
-	grown = realloc(policy->paths, (policy->num_paths + 1) * sizeof(*grown));
-	if (!grown)
-		return -1;
-	policy->paths = grown;
-	grown[policy->num_paths].path = strdup(path);
-	if (!grown[policy->num_paths].path)
-		return -1;
-	grown[policy->num_paths++].access = access;
-	return 0;
-}
-
-int ll_policy_add_port(struct ll_policy *policy, uint64_t port, uint64_t access)
-{
-	struct ll_port_rule *grown;
-	size_t i;
-
-	for (i = 0; i < policy->num_ports; i++) {
-		if (policy->ports[i].port == port) {
-			policy->ports[i].access |= access;
-			return 0;
-		}
-	}
-	grown = realloc(policy->ports, (policy->num_ports + 1) * sizeof(*grown));
-	if (!grown)
-		return -1;
-	policy->ports = grown;
-	grown[policy->num_ports].port = port;
-	grown[policy->num_ports++].access = access;
-	return 0;
+		policy->paths[i].access &= policy->handled_fs;
+	for (i = 0; i < policy->num_ports; i++)
+		policy->ports[i].access &= policy->handled_net;
+	compact(policy);
 }
 
 int ll_policy_union(struct ll_policy *dst, const struct ll_policy *src)
@@ -172,50 +465,22 @@ int ll_policy_union(struct ll_policy *dst, const struct ll_policy *src)
 	return 0;
 }
 
-static uint64_t src_path_access(const struct ll_policy *src, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < src->num_paths; i++)
-		if (!strcmp(src->paths[i].path, path))
-			return src->paths[i].access;
-	return 0;
-}
-
-static uint64_t src_port_access(const struct ll_policy *src, uint64_t port)
-{
-	size_t i;
-
-	for (i = 0; i < src->num_ports; i++)
-		if (src->ports[i].port == port)
-			return src->ports[i].access;
-	return 0;
-}
-
-/* Keeps per object (path string or port) the rights @keep() returns. */
+/* Keeps per object (path string or port) the rights both have, or not. */
 static void filter(struct ll_policy *dst, const struct ll_policy *src, bool intersect)
 {
-	size_t i, kept = 0;
+	size_t i;
 
 	for (i = 0; i < dst->num_paths; i++) {
-		const uint64_t other = src_path_access(src, dst->paths[i].path);
+		const uint64_t other = ll_policy_path_access(src, dst->paths[i].path);
 
 		dst->paths[i].access &= intersect ? other : ~other;
-		if (dst->paths[i].access)
-			dst->paths[kept++] = dst->paths[i];
-		else
-			free(dst->paths[i].path);
 	}
-	dst->num_paths = kept;
-	kept = 0;
 	for (i = 0; i < dst->num_ports; i++) {
-		const uint64_t other = src_port_access(src, dst->ports[i].port);
+		const uint64_t other = ll_policy_port_access(src, dst->ports[i].port);
 
 		dst->ports[i].access &= intersect ? other : ~other;
-		if (dst->ports[i].access)
-			dst->ports[kept++] = dst->ports[i];
 	}
-	dst->num_ports = kept;
+	compact(dst);
 }
 
 int ll_policy_intersect(struct ll_policy *dst, const struct ll_policy *src)

@@ -17,15 +17,51 @@
 #include <unistd.h>
 
 #include "landlock-supervise.h"
+#include "internal.h"
 
-int ll_supervisor_init(struct ll_supervisor *sup, uint64_t handled_fs, uint64_t handled_net,
-		       uint64_t scoped, bool notify)
+struct ll_supervisor *ll_supervisor_new(uint64_t handled_fs, uint64_t handled_net, uint64_t scoped,
+					bool notify)
 {
-	memset(sup, 0, sizeof(*sup));
+	struct ll_supervisor *sup = calloc(1, sizeof(*sup));
+
+	if (!sup)
+		return NULL;
 	sup->handled_fs = handled_fs;
 	sup->handled_net = handled_net;
 	sup->fd = ll_supervisor_create(handled_fs, handled_net, scoped, notify);
-	return sup->fd < 0 ? -1 : 0;
+	if (sup->fd < 0) {
+		const int saved = errno;
+
+		free(sup);
+		errno = saved;
+		return NULL;
+	}
+	return sup;
+}
+
+int ll_supervisor_fd(const struct ll_supervisor *sup)
+{
+	return sup->fd;
+}
+
+uint64_t ll_supervisor_handled_fs(const struct ll_supervisor *sup)
+{
+	return sup->handled_fs;
+}
+
+uint64_t ll_supervisor_handled_net(const struct ll_supervisor *sup)
+{
+	return sup->handled_net;
+}
+
+unsigned long ll_supervisor_commits(const struct ll_supervisor *sup)
+{
+	return sup->commits;
+}
+
+size_t ll_supervisor_num_objects(const struct ll_supervisor *sup)
+{
+	return sup->num_objects;
 }
 
 /*
@@ -105,8 +141,10 @@ static void release_objects(struct ll_object *objects, size_t count)
 	free(objects);
 }
 
-void ll_supervisor_release(struct ll_supervisor *sup)
+void ll_supervisor_free(struct ll_supervisor *sup)
 {
+	if (!sup)
+		return;
 	if (sup->index) {
 		index_free(sup->index);
 		free(sup->index);
@@ -114,8 +152,7 @@ void ll_supervisor_release(struct ll_supervisor *sup)
 	release_objects(sup->objects, sup->num_objects);
 	if (sup->fd >= 0)
 		close(sup->fd);
-	memset(sup, 0, sizeof(*sup));
-	sup->fd = -1;
+	free(sup);
 }
 
 static bool same_object(const struct ll_object *a, const struct ll_object *b)
@@ -347,20 +384,21 @@ static int stage_policy(struct ll_supervisor *sup, const struct objindex *commit
 }
 
 int ll_supervisor_apply(struct ll_supervisor *sup, const struct ll_policy *policy,
-			unsigned int flags, char *err)
+			unsigned int flags, char *err, size_t err_len)
 {
-	return ll_supervisor_apply_with(sup, policy, LL_APPLY_INTERSECT, flags, err);
+	return ll_supervisor_apply_with(sup, policy, LL_APPLY_INTERSECT, flags, err, err_len);
 }
 
 int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *policy,
-			     enum ll_apply_strategy strategy, unsigned int flags, char *err)
+			     enum ll_apply_strategy strategy, unsigned int flags, char *err,
+			     size_t err_len)
 {
 	struct ll_object *desired = NULL, obj;
 	struct objindex desired_ix = { 0 }, *committed_ix;
 	size_t count = 0, i, used = 0;
 	int saved;
 
-	if (err)
+	if (err_len)
 		err[0] = '\0';
 	committed_ix = sup_index(sup);
 	if (!committed_ix)
@@ -370,15 +408,13 @@ int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct ll_policy *
 
 		if (open_object(sup, rule->path, rule->access, &obj)) {
 			if (errno == ENOENT && (flags & LL_IGNORE_MISSING)) {
-				if (err)
-					used += snprintf(err + used,
-							 used < LL_ERR_LEN ? LL_ERR_LEN - used : 0,
+				if (used < err_len)
+					used += snprintf(err + used, err_len - used,
 							 "%smissing %s (ignored)", used ? "; " : "",
 							 rule->path);
 				continue;
 			}
-			if (err)
-				snprintf(err, LL_ERR_LEN, "%s: %s", rule->path, strerror(errno));
+			snprintf(err, err_len, "%s: %s", rule->path, strerror(errno));
 			goto fail;
 		}
 		if (!obj.access) {
@@ -426,8 +462,7 @@ fail_restage:
 	restage_committed(sup, committed_ix, desired, count);
 	errno = saved;
 fail_errno:
-	if (err)
-		snprintf(err, LL_ERR_LEN, "cannot apply the policy: %s", strerror(errno));
+	snprintf(err, err_len, "cannot apply the policy: %s", strerror(errno));
 fail:
 	saved = errno;
 	release_objects(desired, count);
@@ -483,7 +518,7 @@ int ll_supervisor_commit(struct ll_supervisor *sup)
 }
 
 int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, unsigned int flags,
-			     char *err)
+			     char *err, size_t err_len)
 {
 	struct ll_supervisor view = { .fd = supervisee_fd,
 				      .handled_fs = policy->handled_fs,
@@ -497,13 +532,13 @@ int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, 
 		if (open_object(&view, policy->paths[i].path, policy->paths[i].access, &obj)) {
 			if (errno == ENOENT && (flags & LL_IGNORE_MISSING))
 				continue;
-			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path, strerror(errno));
+			snprintf(err, err_len, "%s: %s", policy->paths[i].path, strerror(errno));
 			return -1;
 		}
 		ret = obj.access ? ll_rule_fd(supervisee_fd, obj.fd, obj.access, 0) : 0;
 		close(obj.fd);
 		if (ret) {
-			snprintf(err, LL_ERR_LEN, "%s: %s", policy->paths[i].path, strerror(errno));
+			snprintf(err, err_len, "%s: %s", policy->paths[i].path, strerror(errno));
 			return -1;
 		}
 	}
@@ -511,7 +546,7 @@ int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, 
 		const uint64_t access = policy->ports[i].access & policy->handled_net;
 
 		if (access && ll_rule_port(supervisee_fd, policy->ports[i].port, access, 0)) {
-			snprintf(err, LL_ERR_LEN, "port %llu: %s",
+			snprintf(err, err_len, "port %llu: %s",
 				 (unsigned long long)policy->ports[i].port, strerror(errno));
 			return -1;
 		}

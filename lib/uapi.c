@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "landlock-supervise.h"
+#include "internal.h"
 
 static int sys_create_ruleset(const struct landlock_ruleset_attr *attr, size_t size, uint32_t flags)
 {

@@ -45,7 +45,7 @@ build() {
 	done
 	# The command's internals (tests/user/cli_test.c), against the library.
 	gcc -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-		-fno-omit-frame-pointer -I"$top/include" -I"$top/cli" \
+		-fno-omit-frame-pointer -I"$top/include" -I"$top/cli" -I"$top/lib" \
 		-isystem "$B/headers/include" $(pkg-config --cflags json-c) \
 		-o "$U/cli_test" "$top/tests/user/cli_test.c" \
 		"$top"/cli/{learn,strmap,trace,output}.c -L"$U" -Wl,-rpath,"$U" \
@@ -68,6 +68,11 @@ run() {
 
 	echo "command options, --check and --print-policy (host kernel):"
 	out=$("$top/tests/user/cli_options.sh" "$U/landlock-supervise" 2>&1); echo "$out" | grep -v '^ok'
+	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+
+	echo "make install, then a program built against the installed tree; exported symbols:"
+	out=$(bash "$top/tests/user/install.sh" 2>&1); echo "$out" | grep -v '^ok'
 	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
 	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
 

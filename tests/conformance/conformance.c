@@ -87,45 +87,58 @@ static void names(FILE *out, const char *what, uint64_t access, int kind)
 	fprintf(out, "%s %s\n", what, access ? buf : "-");
 }
 
+struct rule {
+	const char *path;
+	uint64_t port, access;
+};
+
 static int by_path(const void *a, const void *b)
 {
-	return strcmp(((const struct ll_path_rule *)a)->path,
-		      ((const struct ll_path_rule *)b)->path);
+	return strcmp(((const struct rule *)a)->path, ((const struct rule *)b)->path);
 }
 
 static int by_port(const void *a, const void *b)
 {
-	const uint64_t x = ((const struct ll_port_rule *)a)->port;
-	const uint64_t y = ((const struct ll_port_rule *)b)->port;
+	const uint64_t x = ((const struct rule *)a)->port;
+	const uint64_t y = ((const struct rule *)b)->port;
 
 	return x < y ? -1 : x > y;
 }
 
 /* The resolved policy, in the corpus's text form (sorted). */
-static void dump(FILE *out, struct ll_policy *p)
+static void dump(FILE *out, const struct ll_policy *p)
 {
+	const size_t num_paths = ll_policy_num_paths(p), num_ports = ll_policy_num_ports(p);
+	struct rule *rules = calloc(num_paths + num_ports + 1, sizeof(*rules));
 	size_t i;
 
-	fprintf(out, "abi %d\n", p->abi);
-	names(out, "handled_fs", p->handled_fs, 0);
-	names(out, "handled_net", p->handled_net, 1);
-	names(out, "scoped", p->scoped, 2);
-	if (p->num_paths)
-		qsort(p->paths, p->num_paths, sizeof(*p->paths), by_path);
-	if (p->num_ports)
-		qsort(p->ports, p->num_ports, sizeof(*p->ports), by_port);
-	for (i = 0; i < p->num_paths; i++) {
+	fprintf(out, "abi %d\n", ll_policy_abi(p));
+	names(out, "handled_fs", ll_policy_handled_fs(p), 0);
+	names(out, "handled_net", ll_policy_handled_net(p), 1);
+	names(out, "scoped", ll_policy_scoped(p), 2);
+	if (!rules) {
+		fprintf(out, "out of memory\n");
+		return;
+	}
+	for (i = 0; i < num_paths; i++)
+		rules[i].path = ll_policy_path(p, i, &rules[i].access);
+	for (i = 0; i < num_ports; i++)
+		ll_policy_port(p, i, &rules[num_paths + i].port, &rules[num_paths + i].access);
+	qsort(rules, num_paths, sizeof(*rules), by_path);
+	qsort(rules + num_paths, num_ports, sizeof(*rules), by_port);
+	for (i = 0; i < num_paths; i++) {
 		char what[4200];
 
-		snprintf(what, sizeof(what), "path %s", p->paths[i].path);
-		names(out, what, p->paths[i].access, 0);
+		snprintf(what, sizeof(what), "path %s", rules[i].path);
+		names(out, what, rules[i].access, 0);
 	}
-	for (i = 0; i < p->num_ports; i++) {
+	for (i = num_paths; i < num_paths + num_ports; i++) {
 		char what[64];
 
-		snprintf(what, sizeof(what), "port %llu", (unsigned long long)p->ports[i].port);
-		names(out, what, p->ports[i].access, 1);
+		snprintf(what, sizeof(what), "port %llu", (unsigned long long)rules[i].port);
+		names(out, what, rules[i].access, 1);
 	}
+	free(rules);
 }
 
 /*
@@ -139,13 +152,15 @@ static int run_case(const char *name, char *text)
 	char *paths[MAX_LOADS] = { 0 }, *files[MAX_LOADS] = { 0 };
 	size_t num_loads = 0, num_files = 0, i;
 	char err[LL_ERR_LEN], *line = text, *got = NULL;
-	struct ll_policy policy = { 0 };
+	struct ll_policy *policy = ll_policy_new();
 	size_t got_len = 0;
 	int ok = 0;
 	FILE *out;
 
-	if (!mkdtemp(tmp))
+	if (!policy || !mkdtemp(tmp)) {
+		ll_policy_free(policy);
 		return 0;
+	}
 	while (line && *line) {
 		char *next = strchr(line, '\n');
 
@@ -199,7 +214,7 @@ static int run_case(const char *name, char *text)
 	out = open_memstream(&got, &got_len);
 	if (!out)
 		goto out;
-	if (ll_policy_load_files(&policy, (const char *const *)paths, num_loads, err)) {
+	if (ll_policy_load_files(policy, (const char *const *)paths, num_loads, err, sizeof(err))) {
 		/* Errors name the files as given: show them relative. */
 		const char *e = err;
 		char *at;
@@ -213,7 +228,7 @@ static int run_case(const char *name, char *text)
 		/* An expected error is a prefix of the message. */
 		ok = !strncmp(expect, "error ", 6) && !strncmp(got, expect, strcspn(expect, "\n"));
 	} else {
-		dump(out, &policy);
+		dump(out, policy);
 		fclose(out);
 		ok = !strcmp(got, expect);
 	}
@@ -225,7 +240,7 @@ out:
 	for (i = 0; i < num_loads; i++)
 		free(paths[i]);
 	free(got);
-	ll_policy_free(&policy);
+	ll_policy_free(policy);
 	nftw(tmp, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 	return ok;
 }

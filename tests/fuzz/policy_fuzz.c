@@ -12,19 +12,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ll_policy policy = { 0 };
+	struct ll_policy *policy = ll_policy_new();
 	char err[LL_ERR_LEN];
 	char *text = malloc(size + 1);
 
-	if (!text)
+	if (!text || !policy) {
+		free(text);
+		ll_policy_free(policy);
 		return 0;
+	}
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (ll_policy_load_string(&policy, "fuzz.json", text, err))
+	if (ll_policy_load_string(policy, "fuzz.json", text, err, sizeof(err)))
 		/* An error always says where. */
 		if (strncmp(err, "fuzz.json", 9))
 			abort();
-	ll_policy_free(&policy);
+	ll_policy_free(policy);
 	free(text);
 	return 0;
 }

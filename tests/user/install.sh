@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# make install into a staging directory (DESTDIR, PREFIX=/usr), then a
+# program built from the installed tree only, through pkg-config: linked
+# with the shared library and with the static one, run.  And the shared
+# library exports exactly the functions of the header, each at symbol
+# version LANDLOCK_SUPERVISE_0.1.  Prints "N passed, N failed".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=${LL_BUILD_DIR:-$top/build}
+pass=0 fail=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+bad() { echo "not ok $1"; fail=$((fail + 1)); }
+t() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+
+tmp=$(mktemp -d /tmp/ll-install.XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+dest=$tmp/dest
+
+do_install() {
+	make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1 ||
+		{ sed 's/^/#   /' "$tmp/install.log"; return 1; }
+}
+t "make install DESTDIR=... PREFIX=/usr" do_install
+for f in bin/landlock-supervise lib/liblandlock-supervise.so.0 lib/liblandlock-supervise.so \
+	lib/liblandlock-supervise.a lib/pkgconfig/landlock-supervise.pc \
+	include/landlock-supervise.h include/landlock-supervise/linux/landlock.h \
+	share/man/man1/landlock-supervise.1 share/man/man3/liblandlock-supervise.3; do
+	t "installed /usr/$f" test -e "$dest/usr/$f"
+done
+t "the .so link and soname" test "$(readlink "$dest/usr/lib/liblandlock-supervise.so")" = \
+	liblandlock-supervise.so.0
+t "the installed header is the patched uAPI" \
+	grep -q LANDLOCK_CREATE_RULESET_SUPERVISOR "$dest/usr/include/landlock-supervise/linux/landlock.h"
+
+cat >"$tmp/hello.c" <<'C'
+#include <landlock-supervise.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef LANDLOCK_CREATE_RULESET_SUPERVISOR
+#error "not the patched <linux/landlock.h>"
+#endif
+
+int main(void)
+{
+	struct ll_policy *policy = ll_policy_new();
+	char err[LL_ERR_LEN];
+	int ret;
+
+	if (!policy)
+		return 1;
+	ret = ll_policy_load_string(policy, "t.json",
+				    "{\"pathBeneath\": [{\"allowedAccess\": [\"read_file\"],"
+				    " \"parent\": [\"/usr\"]}]}",
+				    err, sizeof(err));
+	printf("%s %s %zu %d\n", ll_version(), LL_SUPERVISE_VERSION_STRING,
+	       ll_policy_num_paths(policy),
+	       ll_policy_path_access(policy, "/usr") == LANDLOCK_ACCESS_FS_READ_FILE);
+	ll_policy_free(policy);
+	return ret ? 1 : 0;
+}
+C
+pc() {
+	PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/lib/pkgconfig \
+		pkg-config "$@" landlock-supervise
+}
+version=$(sed -n 's/^#define LL_SUPERVISE_VERSION_STRING "\(.*\)"/\1/p' "$top/include/landlock-supervise.h")
+t "pkg-config --modversion" test "$(pc --modversion)" = "$version"
+# Only the installed tree: no -I of the source or build directories.
+t "built with pkg-config (shared)" \
+	cc -Wall -Wextra -Werror $(pc --cflags) -o "$tmp/hello" "$tmp/hello.c" $(pc --libs)
+out=$(LD_LIBRARY_PATH=$dest/usr/lib "$tmp/hello" 2>&1)
+t "runs with the installed library: $out" test "$out" = "$version $version 1 1"
+t "linked with the installed .so.0" \
+	sh -c "LD_LIBRARY_PATH='$dest/usr/lib' ldd '$tmp/hello' | grep -q '$dest/usr/lib/liblandlock-supervise.so.0'"
+static_libs=$(pc --libs --static | sed 's/-llandlock-supervise/-Wl,-Bstatic -llandlock-supervise -Wl,-Bdynamic/')
+t "built with pkg-config --static (static library)" \
+	cc -Wall -Wextra -Werror $(pc --cflags) -o "$tmp/hello-static" "$tmp/hello.c" $static_libs
+out=$("$tmp/hello-static" 2>&1)
+t "runs statically linked: $out" test "$out" = "$version $version 1 1"
+
+# Exported symbols: the header's LL_EXPORT functions, nothing more.
+lib=$dest/usr/lib/liblandlock-supervise.so.0
+want=$(grep -A3 '^LL_EXPORT' "$top/include/landlock-supervise.h" | tr '\n' ' ' |
+	grep -oE '\*?ll_[a-z0-9_]+\(' | tr -d '*(' | sort -u)
+got=$(nm -D --defined-only "$lib" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort -u)
+if [ "$want" = "$got" ]; then
+	ok "exports the $(echo "$want" | wc -l) functions of the header, nothing else"
+else
+	bad "exported symbols differ from the header's functions:"
+	diff <(echo "$want") <(echo "$got") | sed 's/^/#   /'
+fi
+unversioned=$(nm -D --defined-only "$lib" | awk '$2 == "T" && $3 !~ /@@LANDLOCK_SUPERVISE_0\.1$/')
+t "every export at version LANDLOCK_SUPERVISE_0.1" test -z "$unversioned"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
