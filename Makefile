@@ -4,7 +4,7 @@
 #   make check  build what is missing, run every test (patched and debug
 #               kernels); ends "N passed, N failed"
 #
-# Other targets: deps kernel headers series refresh clean distclean
+# Other targets: deps kernel headers series refresh user install uninstall clean distclean
 
 SHELL := /bin/bash
 B := build
