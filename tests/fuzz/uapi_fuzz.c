@@ -9,9 +9,21 @@
  * closes, dups, forks that enforce random rulesets and access files and
  * ports, rulesets passed over Unix sockets (used or left in flight, or in an
  * unreachable cycle of sockets that only the Unix garbage collector frees),
- * and supervisors killed while sandboxed tasks wait for them.
+ * supervisors killed while sandboxed tasks wait for them, compositions of
+ * the same two rulesets in both argument orders at the same time (ruleset
+ * union and intersection, LANDLOCK_RULE_INTERSECT_RULESET), and nested
+ * supervised layers (two or three): a child sandboxed by a notifying
+ * supervisor creates its own notifying supervisor and a grandchild in it
+ * (and so on), each supervisor answering its events at random, while every
+ * sandboxed task keeps the file descriptors of the supervisors that
+ * supervise it and calls them.
  * Children end by alarm at the latest.  Success is the absence of kernel
- * reports (uml-run fails on them) and of crashes.  With one thread (the
+ * reports (uml-run fails on them), of crashes and hangs, and of these
+ * results: any change, receive or answer through a supervisor's file
+ * descriptor by a task that this supervisor supervises must fail with EPERM
+ * (a success is "supervised task used its own supervisor"; another error of
+ * a well-formed call is reported too), and the supervisor's owner, whom it
+ * does not supervise, never gets this EPERM.  With one thread (the
  * default) the seed reproduces a run; with THREADS > 1, threads share the
  * pool of file descriptors (one closes what another uses, receives on, or
  * commits to), each with its own seed, and the interleaving is the
@@ -19,12 +31,15 @@
  * /proc/thread-self/make-it-fail (for failslab).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +57,10 @@
 #define POOL 24
 
 #define MAX_THREADS 8
+/* Supervised layers of a nested tree, at most. */
+#define MAX_NESTED 3
+/* Supervisors' file descriptors in a nested tree: fixed high numbers. */
+#define NESTED_FD 940
 
 static int pool[POOL];
 static __thread unsigned int seed;
@@ -52,6 +71,12 @@ static double seconds;
 static struct timespec deadline;
 static bool done[MAX_THREADS];
 static bool fault_injection;
+/* Shared with the children (MAP_SHARED): failures found, and counts. */
+static struct stats {
+	unsigned long failures, eperm, nested, compose, events;
+} * stats;
+/* The fuzzing thread's index. */
+static __thread int thread_id;
 /*
  * This task's /proc/thread-self/make-it-fail, under fault injection, at a
  * fixed high number that no other thread picks and closes (their pool holds
@@ -475,6 +500,431 @@ static void op_supervisor_death(void)
 	_exit(0);
 }
 
+/*
+ * Composition of two rulesets from two threads at once, in both argument
+ * orders: a union or an intersection into a new ruleset, or an intersection
+ * of one into the other (LANDLOCK_RULE_INTERSECT_RULESET), each thread
+ * picking at random, so that (X, Y) and (Y, X) lock the same two rulesets
+ * in opposite orders, in the same or in different operations.  Other
+ * fuzzing threads may close, reuse or compose the same numbers meanwhile.
+ */
+struct compose_race {
+	pthread_barrier_t *start;
+	int left, right;
+	unsigned int seed;
+	/* The helper thread (not the fuzzing one) of fuzzing thread @id. */
+	bool helper;
+	int id;
+};
+
+static void *compose_loop(void *data)
+{
+	struct compose_race *const race = data;
+	int i;
+
+	if (race->helper && fault_injection) {
+		make_it_fail_fd = open_make_it_fail(MAX_THREADS + race->id);
+		make_it_fail(true);
+	}
+	pthread_barrier_wait(race->start);
+	for (i = 0; i < 24; i++) {
+		const struct landlock_ruleset_compose_attr attr = {
+			.left_fd = race->left,
+			.right_fd = race->right,
+		};
+		const struct landlock_ruleset_operand operand = { .operand = race->right };
+		const int kind = rand_r(&race->seed) % 3;
+		int fd = -1;
+
+		__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+		if (kind < 2)
+			fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+				     kind ? LANDLOCK_CREATE_RULESET_INTERSECT
+					  : LANDLOCK_CREATE_RULESET_UNION);
+		else
+			syscall(SYS_landlock_add_rule, race->left, LANDLOCK_RULE_INTERSECT_RULESET,
+				&operand,
+				rand_r(&race->seed) % 4 ? 0 : LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (race->helper && make_it_fail_fd >= 0) {
+		close(make_it_fail_fd);
+		make_it_fail_fd = -1;
+	}
+	return NULL;
+}
+
+/* A new ordinary ruleset with a few rules, or -1. */
+static int new_ruleset_with_rules(void)
+{
+	const struct landlock_ruleset_attr attr = {
+		.handled_access_fs = mask(fs_all) | LANDLOCK_ACCESS_FS_READ_FILE,
+		.handled_access_net = mask(net_all),
+	};
+	const int fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	char path[128];
+	int i;
+
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	for (i = rnd(4); fd >= 0 && i > 0; i--) {
+		struct landlock_path_beneath_attr rule = {
+			.allowed_access = attr.handled_access_fs & mask(fs_all),
+		};
+
+		snprintf(path, sizeof(path), "%s/%s", dir, rnd(2) ? "d" : "d/f0");
+		rule.parent_fd = open(path, O_PATH | O_CLOEXEC);
+		__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+		syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+		if (rule.parent_fd >= 0)
+			close(rule.parent_fd);
+	}
+	return fd;
+}
+
+static void op_compose_race(void)
+{
+	/* Fresh rulesets with rules (then kept in the pool), or the pool's. */
+	const bool fresh_left = rnd(2), fresh_right = rnd(2);
+	const int left = fresh_left ? new_ruleset_with_rules() : pick_fd();
+	/* Sometimes the same ruleset on both sides. */
+	const int right = rnd(8) == 0 ? left : fresh_right ? new_ruleset_with_rules() : pick_fd();
+	pthread_barrier_t start;
+	struct compose_race forward = { &start, left, right, rnd(1U << 31), false, thread_id };
+	struct compose_race backward = { &start, right, left, rnd(1U << 31), true, thread_id };
+	pthread_t helper;
+
+	__atomic_add_fetch(&stats->compose, 1, __ATOMIC_RELAXED);
+	pthread_barrier_init(&start, NULL, 2);
+	if (!pthread_create(&helper, NULL, compose_loop, &backward)) {
+		compose_loop(&forward);
+		pthread_join(helper, NULL);
+	}
+	pthread_barrier_destroy(&start);
+	if (fresh_left)
+		keep(left);
+	if (fresh_right && right != left)
+		keep(right);
+}
+
+/* Reports a failure found by any process of the run (in one write). */
+static void fail(const char *fmt, ...)
+{
+	char message[512];
+	va_list args;
+	int len;
+
+	__atomic_add_fetch(&stats->failures, 1, __ATOMIC_RELAXED);
+	len = snprintf(message, sizeof(message), "uapi_fuzz: FAILED: ");
+	va_start(args, fmt);
+	len += vsnprintf(message + len, sizeof(message) - len - 1, fmt, args);
+	va_end(args);
+	if (len > (int)sizeof(message) - 2)
+		len = sizeof(message) - 2;
+	message[len++] = '\n';
+	if (write(STDERR_FILENO, message, len) != len)
+		return;
+}
+
+/*
+ * In a process of a nested tree: the supervisors that supervise it (one per
+ * layer of its domain), at fixed numbers that nothing else closes.
+ */
+static int held[MAX_NESTED];
+static int num_held;
+
+static const __u64 nested_fs =
+	LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE;
+
+static int nested_rule(int ruleset, const char *name, __u64 access, __u32 flags)
+{
+	char path[128];
+	struct landlock_path_beneath_attr attr = { .allowed_access = access };
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	attr.parent_fd = open(path, O_PATH | O_CLOEXEC);
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	err = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, flags);
+	if (attr.parent_fd >= 0)
+		close(attr.parent_fd);
+	return err;
+}
+
+/*
+ * A change, receive or answer through supervisor @sup, which supervises
+ * this task: it must fail, with EPERM if the call is well-formed.
+ */
+static void use_own_supervisor(int sup)
+{
+	static const __u32 path_flags[] = {
+		0,
+		LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR,
+		LANDLOCK_ADD_RULE_INTERSECT,
+		LANDLOCK_ADD_RULE_INTERSECT | LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR,
+		LANDLOCK_ADD_RULE_REPLACE,
+		LANDLOCK_ADD_RULE_REPLACE | LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR,
+		LANDLOCK_ADD_RULE_QUIET,
+	};
+	const int kind = rnd(11);
+	bool well_formed = rnd(4) != 0;
+	const __u32 flags =
+		well_formed ? path_flags[rnd(sizeof(path_flags) / sizeof(path_flags[0]))] : rnd(32);
+	const char *what = "";
+	int operand = -1;
+	long ret = 0;
+
+	/* A well-formed call's operand: an ordinary ruleset. */
+	if (kind == 5 || kind == 8) {
+		operand = new_ruleset_with_rules();
+		well_formed = well_formed && operand >= 0;
+	}
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	switch (kind) {
+	case 0 ... 3:
+		what = "a path rule";
+		ret = nested_rule(sup, rnd(2) ? "d" : "d/f0",
+				  well_formed ? LANDLOCK_ACCESS_FS_READ_FILE : mask(fs_all), flags);
+		break;
+	case 4: {
+		const struct landlock_net_port_attr attr = {
+			.allowed_access = LANDLOCK_ACCESS_NET_BIND_TCP,
+			.port = 20000 + rnd(4),
+		};
+
+		what = "a port rule";
+		ret = syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_NET_PORT, &attr,
+			      well_formed ? flags & LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR : flags);
+		break;
+	}
+	case 5: {
+		const struct landlock_ruleset_operand attr = { .operand = operand };
+
+		what = "LANDLOCK_RULE_INTERSECT_RULESET";
+		ret = syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_INTERSECT_RULESET, &attr,
+			      well_formed ? flags & LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR : flags);
+		break;
+	}
+	case 6:
+		what = "LANDLOCK_IOCTL_COMMIT_SUPERVISOR";
+		ret = ioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, well_formed ? 0UL : 1UL);
+		break;
+	case 7:
+		what = "LANDLOCK_IOCTL_CLEAR_SUPERVISOR";
+		ret = ioctl(sup, LANDLOCK_IOCTL_CLEAR_SUPERVISOR, well_formed ? 0UL : 1UL);
+		break;
+	case 8:
+		what = "LANDLOCK_IOCTL_COMMIT_RULESET";
+		ret = ioctl(sup, LANDLOCK_IOCTL_COMMIT_RULESET, well_formed ? &operand : NULL);
+		break;
+	case 9: {
+		struct landlock_supervisor_event event;
+
+		what = "LANDLOCK_IOCTL_RECV_EVENT";
+		/* Without an event, a receive would block (without the check). */
+		fcntl(sup, F_SETFL, O_NONBLOCK);
+		ret = ioctl(sup, LANDLOCK_IOCTL_RECV_EVENT, well_formed ? &event : NULL);
+		if (!ret) {
+			if (event.object_fd >= 0)
+				close(event.object_fd);
+			if (event.dest_fd >= 0)
+				close(event.dest_fd);
+		}
+		break;
+	}
+	default: {
+		const struct landlock_supervisor_response response = {
+			.cookie = rnd(64),
+			.decision = LANDLOCK_SUPERVISOR_ALLOW,
+		};
+
+		what = "LANDLOCK_IOCTL_SEND_RESPONSE";
+		ret = ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, well_formed ? &response : NULL);
+		break;
+	}
+	}
+	if (ret >= 0)
+		fail("supervised task used its own supervisor: %s (%s flags %#x) returned %ld",
+		     what, kind <= 5 ? "rule" : "unused", flags, ret);
+	else if (errno == EPERM)
+		__atomic_add_fetch(&stats->eperm, 1, __ATOMIC_RELAXED);
+	/* Under fault injection, any step may fail first (e.g. opening the rule's path). */
+	else if (well_formed && !fault_injection)
+		fail("%s (%s flags %#x) through its own supervisor by a supervised task: %s, not EPERM",
+		     what, kind <= 5 ? "rule" : "unused", flags, strerror(errno));
+	if (operand >= 0)
+		close(operand);
+}
+
+/* The owner of supervisor @sup, which it does not supervise, changes its rules. */
+static void change_supervisor(int sup)
+{
+	static const char *const names[] = { "d", "d/f0", "d/f1" };
+	const __u32 flags = rnd(2) ? LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR : 0;
+
+	if (nested_rule(sup, names[rnd(3)], nested_fs & mask(fs_all), flags) && errno == EPERM)
+		fail("a supervisor's owner, not supervised by it, got EPERM (rule flags %#x)",
+		     flags);
+}
+
+/* The youngest task of a nested tree: accesses, and calls to its supervisors. */
+static void __attribute__((noreturn)) nested_leaf(void)
+{
+	char path[128];
+	int i;
+
+	alarm(3);
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "%s/d/%s%u", dir, rnd(2) ? "f" : "n", rnd(4));
+		switch (rnd(5)) {
+		case 0:
+			close(open(path, O_RDONLY | O_CLOEXEC));
+			break;
+		case 1:
+			mknod(path, S_IFREG | 0644, 0);
+			break;
+		case 2:
+			unlink(path);
+			break;
+		case 3: {
+			const struct sockaddr_in addr = {
+				.sin_family = AF_INET,
+				.sin_port = htons(20000 + rnd(4)),
+			};
+			const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+			bind(s, (const struct sockaddr *)&addr, sizeof(addr));
+			close(s);
+			break;
+		}
+		default:
+			use_own_supervisor(held[rnd(num_held)]);
+		}
+	}
+	_exit(0);
+}
+
+/*
+ * Answers the events of @sup at random (allow after a commit that allows
+ * the access, allow, deny) until @child ends, while calling the supervisors
+ * that supervise this task.
+ */
+static void serve(int sup, pid_t child)
+{
+	while (waitpid(child, NULL, WNOHANG) == 0) {
+		struct pollfd pfd = { .fd = sup, .events = POLLIN };
+		struct landlock_supervisor_event event;
+		struct landlock_supervisor_response response = {};
+		const int answer = rnd(3);
+
+		if (num_held && rnd(4) == 0)
+			use_own_supervisor(held[rnd(num_held)]);
+		if (rnd(6) == 0)
+			change_supervisor(sup);
+		if (poll(&pfd, 1, 20) <= 0)
+			continue;
+		__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+		if (ioctl(sup, LANDLOCK_IOCTL_RECV_EVENT, &event)) {
+			if (errno == EPERM)
+				fail("a supervisor's owner, not supervised by it, got EPERM (receive)");
+			continue;
+		}
+		__atomic_add_fetch(&stats->events, 1, __ATOMIC_RELAXED);
+		if (answer == 0 && event.type == LANDLOCK_EVENT_FS && event.object_fd >= 0) {
+			const struct landlock_path_beneath_attr attr = {
+				.allowed_access = event.access,
+				.parent_fd = event.object_fd,
+			};
+
+			syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH, &attr,
+				LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
+		} else if (answer == 0 && event.type == LANDLOCK_EVENT_NET) {
+			const struct landlock_net_port_attr attr = {
+				.allowed_access = event.access,
+				.port = event.port,
+			};
+
+			syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_NET_PORT, &attr,
+				LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
+		}
+		if (event.object_fd >= 0)
+			close(event.object_fd);
+		if (event.dest_fd >= 0)
+			close(event.dest_fd);
+		response.cookie = event.cookie;
+		response.decision =
+			answer < 2 ? LANDLOCK_SUPERVISOR_ALLOW : LANDLOCK_SUPERVISOR_DENY;
+		__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+		if (ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response) && errno == EPERM)
+			fail("a supervisor's owner, not supervised by it, got EPERM (answer)");
+	}
+}
+
+/*
+ * Layer @level of a nested tree of @depth supervised layers: this process
+ * (sandboxed by the layers before) creates the layer's notifying supervisor
+ * and a child sandboxed in it, which keeps the supervisor's file descriptor
+ * and makes the next layer or, in the last one, accesses files and ports.
+ * Returns once the child ended.
+ */
+static void nested_layer(int level, int depth)
+{
+	const struct landlock_ruleset_attr attr = {
+		.handled_access_fs = nested_fs,
+		.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP,
+	};
+	int sup, see, i;
+	pid_t child;
+
+	alarm(3);
+	for (i = 0; i < num_held; i++)
+		use_own_supervisor(held[i]);
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	sup = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+		      LANDLOCK_CREATE_RULESET_SUPERVISOR | LANDLOCK_CREATE_RULESET_NOTIFY);
+	if (sup < 0)
+		return;
+	i = fcntl(sup, F_DUPFD_CLOEXEC, NESTED_FD + level);
+	close(sup);
+	sup = i;
+	see = ioctl(sup, LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET, 0);
+	if (sup < 0 || see < 0)
+		return;
+	if (rnd(2))
+		nested_rule(see, rnd(2) ? "d" : "d/f0", nested_fs & mask(fs_all), 0);
+	change_supervisor(sup);
+	child = fuzz_fork();
+	if (child == 0) {
+		alarm(3);
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		if (syscall(SYS_landlock_restrict_self, see, 0))
+			_exit(0);
+		close(see);
+		/* Kept on purpose: a sandbox that forgot to close its supervisor. */
+		held[num_held++] = sup;
+		if (level + 1 < depth)
+			nested_layer(level + 1, depth);
+		else
+			nested_leaf();
+		_exit(0);
+	}
+	close(see);
+	if (child > 0)
+		serve(sup, child);
+}
+
+static void op_nested(void)
+{
+	const int depth = 2 + rnd(MAX_NESTED - 1);
+
+	__atomic_add_fetch(&stats->nested, 1, __ATOMIC_RELAXED);
+	if (fuzz_fork() == 0) {
+		num_held = 0;
+		nested_layer(0, depth);
+		_exit(0);
+	}
+}
+
 struct fuzz_thread {
 	unsigned int seed;
 	int id;
@@ -487,6 +937,7 @@ static void *fuzz(void *data)
 	struct timespec now;
 
 	seed = arg->seed;
+	thread_id = arg->id;
 	/*
 	 * Under slab fault injection (tests/guest/faults.sh), this thread and
 	 * the children it forks see allocation failures; the main thread,
@@ -501,7 +952,7 @@ static void *fuzz(void *data)
 		make_it_fail(true);
 	}
 	do {
-		switch (rnd(21)) {
+		switch (rnd(23)) {
 		case 0 ... 4:
 			op_create();
 			break;
@@ -541,6 +992,15 @@ static void *fuzz(void *data)
 			if (rnd(4) == 0)
 				op_gc_cycle();
 			break;
+		case 21:
+			op_compose_race();
+			break;
+		case 22:
+			if (rnd(3) == 0 && __atomic_load_n(&children, __ATOMIC_RELAXED) < 400) {
+				op_nested();
+				__atomic_add_fetch(&children, 1, __ATOMIC_RELAXED);
+			}
+			break;
 		}
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
@@ -549,6 +1009,40 @@ static void *fuzz(void *data)
 		 (now.tv_sec == deadline.tv_sec && now.tv_nsec < deadline.tv_nsec));
 	__atomic_store_n(&done[arg->id], true, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+/*
+ * A fuzzing thread that does not end a minute after the time is up: prints
+ * what each thread waits on, and fails (the process may not be able to exit).
+ */
+static void __attribute__((noreturn)) hung(void)
+{
+	char path[300], line[256];
+	DIR *tasks = opendir("/proc/self/task");
+	const struct dirent *task;
+
+	printf("uapi_fuzz: FAILED: a fuzzing thread still runs a minute after the end (deadlock?)\n");
+	while (tasks && (task = readdir(tasks))) {
+		static const char *const files[] = { "stat", "wchan", "stack" };
+		unsigned int k;
+
+		if (task->d_name[0] == '.')
+			continue;
+		for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+			FILE *f;
+
+			snprintf(path, sizeof(path), "/proc/self/task/%s/%s", task->d_name,
+				 files[k]);
+			f = fopen(path, "re");
+			while (f && fgets(line, sizeof(line), f))
+				printf("uapi_fuzz: task %s %s: %s%s", task->d_name, files[k], line,
+				       strchr(line, '\n') ? "" : "\n");
+			if (f)
+				fclose(f);
+		}
+	}
+	fflush(stdout);
+	_exit(1);
 }
 
 int main(int argc, char **argv)
@@ -581,6 +1075,10 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < POOL; i++)
 		pool[i] = -1;
+	stats = mmap(NULL, sizeof(*stats), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		     0);
+	if (stats == MAP_FAILED)
+		return 2;
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGUSR1, &wake, NULL);
 	fault_injection = getenv("LL_FUZZ_MAKE_IT_FAIL") != NULL;
@@ -604,9 +1102,14 @@ int main(int argc, char **argv)
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
 		;
 	for (i = 0; i < threads; i++) {
+		int waits = 0;
+
 		while (!__atomic_load_n(&done[i], __ATOMIC_ACQUIRE)) {
 			pthread_kill(ids[i], SIGUSR1);
 			usleep(10000);
+			/* A minute: a deadlock (e.g. of two compositions). */
+			if (++waits == 6000)
+				hung();
 		}
 		pthread_join(ids[i], NULL);
 	}
@@ -616,6 +1119,12 @@ int main(int argc, char **argv)
 			close(pool[i]);
 	while (wait(NULL) > 0)
 		;
-	printf("uapi_fuzz: %lu calls, %lu children: ok\n", calls, children);
+	printf("uapi_fuzz: %lu calls, %lu children, %lu compositions in both orders, %lu nested trees (%lu events), %lu EPERM through a supervisor that supervises the caller\n",
+	       calls, children, stats->compose, stats->nested, stats->events, stats->eperm);
+	if (stats->failures) {
+		printf("uapi_fuzz: FAILED (seed %u): %lu failures\n", first_seed, stats->failures);
+		return 1;
+	}
+	printf("uapi_fuzz: ok\n");
 	return 0;
 }
