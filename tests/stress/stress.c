@@ -23,7 +23,13 @@
  * this process, each inner one is a sandboxed process of the layers outside
  * it, with the same committer and an answerer that allows (after committing a
  * rule that allows the event's access, or without committing) or denies at
- * random.  Besides the checks above, for every layer, it checks that:
+ * random.  The committers also intersect their rules with a shared ordinary
+ * ruleset (LANDLOCK_RULE_INTERSECT_RULESET) and commit unions and
+ * intersections of it with random rulesets, in both argument orders
+ * (LANDLOCK_IOCTL_COMMIT_RULESET), while a third thread of each supervisor
+ * composes with it too: compositions of the same ruleset from several
+ * threads and processes at once, whose results the versions check.
+ * Besides the checks above, for every layer, it checks that:
  *
  * - an access succeeded only if every layer allowed it (its supervisee rules
  *   or a version committed by its supervisor during the access);
@@ -201,11 +207,16 @@ static int rule_port(int p, __u64 access, __u32 flags)
 	return rule_port_on(sup, p, access, flags);
 }
 
-/* Commits the staged rules (@state) and records the version; under commit_lock. */
-static void commit_locked(void)
+/*
+ * Commits the staged rules (@state), or the rules of @ruleset if it is not
+ * -1 (LANDLOCK_IOCTL_COMMIT_RULESET), and records the version; under
+ * commit_lock.
+ */
+static void commit_locked(int ruleset)
 {
 	state.start = now();
-	if (ioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0)) {
+	if (ruleset >= 0 ? ioctl(sup, LANDLOCK_IOCTL_COMMIT_RULESET, &ruleset)
+			 : ioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0)) {
 		fprintf(stderr, "stress: commit failed: %s\n", strerror(errno));
 		exit(1);
 	}
@@ -214,17 +225,124 @@ static void commit_locked(void)
 	__atomic_store_n(&lv->num_versions, lv->num_versions + 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * Nested runs: an ordinary ruleset that every supervisor's threads compose
+ * with, in both argument orders, from all the layers' processes at once.
+ * Its rules (@shared_rules) never change.
+ */
+static int shared_ruleset = -1;
+static struct version shared_rules;
+
+/* What every layer and every ruleset of the run handles. */
+static const struct landlock_ruleset_attr layer_access = {
+	.handled_access_fs = R | MK | RM,
+	.handled_access_net = BIND,
+};
+
+/* A new ordinary ruleset with random rules, stored in @rules; or -1. */
+static int random_ruleset(struct version *rules, unsigned int *seed)
+{
+	const int fd = syscall(SYS_landlock_create_ruleset, &layer_access, sizeof(layer_access), 0);
+	int i, err = fd < 0;
+
+	memset(rules, 0, sizeof(*rules));
+	for (i = 0; i < DIRS && !err; i++) {
+		rules->dir[i] = (rand_r(seed) % 2 ? R : 0) | (rand_r(seed) % 2 ? MK : 0) |
+				(rand_r(seed) % 2 ? RM : 0);
+		if (rules->dir[i])
+			err = rule_dir_on(fd, i, rules->dir[i], 0);
+	}
+	for (i = 0; i < PORTS && !err; i++) {
+		rules->port[i] = rand_r(seed) % 2 ? BIND : 0;
+		if (rules->port[i])
+			err = rule_port_on(fd, i, BIND, 0);
+	}
+	if (err && fd >= 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Stages the intersection of @ruleset's (a supervisor's) rules with the shared ruleset's. */
+static int intersect_shared(int ruleset, struct version *rules)
+{
+	const struct landlock_ruleset_operand operand = { .operand = shared_ruleset };
+	int i;
+
+	for (i = 0; i < DIRS; i++)
+		rules->dir[i] &= shared_rules.dir[i];
+	for (i = 0; i < PORTS; i++)
+		rules->port[i] &= shared_rules.port[i];
+	return syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_INTERSECT_RULESET, &operand,
+		       0);
+}
+
+/*
+ * The union or intersection of the shared ruleset and a new random one, in
+ * a random order, with its rules in @rules; or -1.
+ */
+static int compose_shared(struct version *rules, unsigned int *seed)
+{
+	struct version other;
+	const int fd = random_ruleset(&other, seed);
+	const bool intersect = rand_r(seed) % 2, swapped = rand_r(seed) % 2;
+	const struct landlock_ruleset_compose_attr attr = {
+		.left_fd = swapped ? fd : shared_ruleset,
+		.right_fd = swapped ? shared_ruleset : fd,
+	};
+	int composed, i;
+
+	if (fd < 0)
+		return -1;
+	composed = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+			   intersect ? LANDLOCK_CREATE_RULESET_INTERSECT
+				     : LANDLOCK_CREATE_RULESET_UNION);
+	close(fd);
+	for (i = 0; i < DIRS; i++)
+		rules->dir[i] = intersect ? shared_rules.dir[i] & other.dir[i]
+					  : shared_rules.dir[i] | other.dir[i];
+	for (i = 0; i < PORTS; i++)
+		rules->port[i] = intersect ? shared_rules.port[i] & other.port[i]
+					   : shared_rules.port[i] | other.port[i];
+	return composed;
+}
+
+/*
+ * Nested runs: compositions with the shared ruleset in both orders, and
+ * intersections of a random ruleset with it, that nothing commits, while
+ * the committers of all the layers compose with it too.
+ */
+static void *composer(void *arg)
+{
+	unsigned int seed = *(unsigned int *)arg + 2;
+
+	while (!stop) {
+		struct version rules;
+		const int fd = compose_shared(&rules, &seed);
+
+		if (fd < 0 || intersect_shared(fd, &rules)) {
+			fprintf(stderr, "stress: composition failed: %s\n", strerror(errno));
+			exit(1);
+		}
+		close(fd);
+		/* Leave most of the time to the accesses. */
+		usleep(rand_r(&seed) % 4000);
+	}
+	return NULL;
+}
+
 /* The committer: random changes, one commit each, all recorded. */
 static void *committer(void *arg)
 {
 	unsigned int seed = *(unsigned int *)arg;
 
 	while (!stop) {
-		const int kind = rand_r(&seed) % 6, d = rand_r(&seed) % DIRS;
+		const int kind = rand_r(&seed) % (nested ? 8 : 6), d = rand_r(&seed) % DIRS;
 		const int p = rand_r(&seed) % PORTS;
 		const __u64 rights[] = { R, MK | RM, R | MK | RM, MK };
 		const __u64 some = rights[rand_r(&seed) % 4];
-		int err = 0;
+		int err = 0, composed = -1;
 
 		pthread_mutex_lock(&commit_lock);
 		if (lv->num_versions >= MAX_VERSIONS - 1) {
@@ -256,12 +374,21 @@ static void *committer(void *arg)
 			err = rule_port(p, 0, LANDLOCK_ADD_RULE_INTERSECT);
 			state.port[p] = 0;
 			break;
+		case 6: /* intersect with the shared ruleset */
+			err = intersect_shared(sup, &state);
+			break;
+		case 7: /* commit a composition of the shared ruleset and another */
+			composed = compose_shared(&state, &seed);
+			err = composed < 0;
+			break;
 		}
 		if (err) {
 			fprintf(stderr, "stress: change %d failed: %s\n", kind, strerror(errno));
 			exit(1);
 		}
-		commit_locked();
+		commit_locked(composed);
+		if (composed >= 0)
+			close(composed);
 		pthread_mutex_unlock(&commit_lock);
 		/* Nested runs have a committer per layer: leave time to the accesses. */
 		if (nested && rand_r(&seed) % 4 == 0)
@@ -318,7 +445,8 @@ static __u32 nested_answer(const struct landlock_supervisor_event *event, double
 	unsigned long i;
 	double after;
 
-	if (!event->access || (event->access & ~handled) ||
+	/* Each access needs one right: its event is about this right only. */
+	if (!event->access || (event->access & (event->access - 1)) || (event->access & ~handled) ||
 	    (event->type != LANDLOCK_EVENT_NET && event->type != LANDLOCK_EVENT_FS)) {
 		if (lv->bad_events++ < 5)
 			fprintf(stderr, "stress: layer %d: event of type %u for access %#llx\n",
@@ -367,7 +495,7 @@ static __u32 nested_answer(const struct landlock_supervisor_event *event, double
 				state.port[object] |= BIND;
 			else
 				state.dir[object] |= event->access;
-			commit_locked();
+			commit_locked(-1);
 		}
 		pthread_mutex_unlock(&commit_lock);
 		/* fallthrough */
@@ -639,17 +767,13 @@ static int wait_until(pid_t child, double deadline)
  */
 static int supervise(int index, unsigned int seed)
 {
-	const struct landlock_ruleset_attr attr = {
-		.handled_access_fs = R | MK | RM,
-		.handled_access_net = BIND,
-	};
-	pthread_t commit_thread, answer_thread;
+	pthread_t commit_thread, answer_thread, compose_thread;
 	int result = 0, w, see, generation = 0;
 	pid_t child = -1;
 
 	layer_index = index;
 	lv = &shared->layers[index];
-	sup = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+	sup = syscall(SYS_landlock_create_ruleset, &layer_access, sizeof(layer_access),
 		      LANDLOCK_CREATE_RULESET_SUPERVISOR | LANDLOCK_CREATE_RULESET_NOTIFY);
 	if (sup < 0) {
 		perror("stress: supervisor");
@@ -681,6 +805,8 @@ static int supervise(int index, unsigned int seed)
 	}
 	pthread_create(&commit_thread, NULL, committer, &seed);
 	pthread_create(&answer_thread, NULL, answerer, &seed);
+	if (nested)
+		pthread_create(&compose_thread, NULL, composer, &seed);
 	if (index + 1 < num_layers) {
 		result = wait_until(child, index ? 1e18 : until + 60);
 		if (result < 0)
@@ -706,6 +832,8 @@ static int supervise(int index, unsigned int seed)
 	stop = true;
 	pthread_join(commit_thread, NULL);
 	pthread_join(answer_thread, NULL);
+	if (nested)
+		pthread_join(compose_thread, NULL);
 	close(sup);
 	return result;
 }
@@ -898,6 +1026,15 @@ int main(int argc, char **argv)
 	if (shared == MAP_FAILED)
 		return 2;
 	layer_rules(seed ^ 0x5eed);
+	if (nested) {
+		unsigned int rules_seed = seed ^ 0xc0de;
+
+		shared_ruleset = random_ruleset(&shared_rules, &rules_seed);
+		if (shared_ruleset < 0) {
+			perror("stress: shared ruleset");
+			return 2;
+		}
+	}
 
 	objects_before = kmalloc_objects();
 	until = now() + seconds;
