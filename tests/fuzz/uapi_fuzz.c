@@ -16,7 +16,8 @@
  * supervisor creates its own notifying supervisor and a grandchild in it
  * (and so on), each supervisor answering its events at random, while every
  * sandboxed task keeps the file descriptors of the supervisors that
- * supervise it and calls them.
+ * supervise it and calls them (and a thread of a supervisor's owner
+ * sometimes sandboxes only itself in the supervisor's layer and calls it).
  * Children end by alarm at the latest.  Success is the absence of kernel
  * reports (uml-run fails on them), of crashes and hangs, and of these
  * results: any change, receive or answer through a supervisor's file
@@ -860,6 +861,30 @@ static void serve(int sup, pid_t child)
 	}
 }
 
+struct self_sandbox {
+	int sup, see;
+	unsigned int seed;
+};
+
+/*
+ * A thread of a supervisor's owner that sandboxes itself (only itself) in
+ * this supervisor's layer, then calls it: the supervisor now supervises this
+ * thread, but not the owner's other threads.
+ */
+static void *sandboxed_thread(void *data)
+{
+	const struct self_sandbox *const arg = data;
+	int i;
+
+	seed = arg->seed;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_landlock_restrict_self, arg->see, 0))
+		return NULL;
+	for (i = 0; i < 4; i++)
+		use_own_supervisor(arg->sup);
+	return NULL;
+}
+
 /*
  * Layer @level of a nested tree of @depth supervised layers: this process
  * (sandboxed by the layers before) creates the layer's notifying supervisor
@@ -893,6 +918,15 @@ static void nested_layer(int level, int depth)
 	if (rnd(2))
 		nested_rule(see, rnd(2) ? "d" : "d/f0", nested_fs & mask(fs_all), 0);
 	change_supervisor(sup);
+	if (rnd(3) == 0) {
+		struct self_sandbox arg = { sup, see, rnd(1U << 31) };
+		pthread_t thread;
+
+		if (!pthread_create(&thread, NULL, sandboxed_thread, &arg))
+			pthread_join(thread, NULL);
+		/* This thread is not sandboxed: it may still change the supervisor. */
+		change_supervisor(sup);
+	}
 	child = fuzz_fork();
 	if (child == 0) {
 		alarm(3);
