@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp bench fuzz lint clean distclean user install uninstall
+.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp check-arm64 bench fuzz lint clean distclean user install uninstall
 
 all: kernel user
 
@@ -152,6 +152,11 @@ check-debug:
 # Races: the x86_64 KCSAN + lockdep kernel under QEMU with 4 CPUs (not in check).
 check-smp:
 	@bash tests/smp.sh
+
+# The series on arm64 (cross-built, QEMU TCG, 2 CPUs): every Landlock
+# kselftest and the stress test (not in check; see README).
+check-arm64:
+	@bash tests/arm64.sh
 
 clean:
 	rm -rf $(B)/uml-run $(B)/qemu-run $(B)/check $(B)/check-smp $(B)/kselftest $(B)/series $(B)/user

@@ -5,6 +5,9 @@
 #   scripts/deps.sh        what make run, make check and make bench need
 #   scripts/deps.sh qemu   also QEMU, for the x86_64 runs (make check-smp,
 #                          the QEMU part of make bench)
+#   scripts/deps.sh arm64  also the arm64 cross compiler, arm64 libcap (as a
+#                          Debian multiarch package) and QEMU for arm64
+#                          (make check-arm64)
 set -euo pipefail
 
 packages=(
@@ -27,8 +30,13 @@ packages=(
 	util-linux procps coreutils
 )
 
+multiarch=
 if [ "${1:-}" = qemu ]; then
 	packages+=(qemu-system-x86)
+fi
+if [ "${1:-}" = arm64 ]; then
+	packages+=(crossbuild-essential-arm64 qemu-system-arm libcap-dev:arm64)
+	multiarch=arm64
 fi
 
 missing=()
@@ -51,5 +59,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	sudo=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [ -n "$multiarch" ] && ! dpkg --print-foreign-architectures | grep -qx "$multiarch"; then
+	$sudo dpkg --add-architecture "$multiarch"
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

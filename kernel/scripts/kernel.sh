@@ -8,6 +8,8 @@
 #   kernel.sh build     tree + build build/uml/linux with ccache
 #   kernel.sh build-x86 [EXTRA]
 #                       tree + build an x86_64 bzImage for QEMU (build/x86[-EXTRA])
+#   kernel.sh build-arm64
+#                       tree + cross-build an arm64 Image for QEMU (build/arm64)
 #   kernel.sh headers   install the uAPI headers into build/headers
 #   kernel.sh series    git format-patch the series into build/series
 #   kernel.sh refresh   export the commits of build/linux back into
@@ -173,6 +175,21 @@ cmd_build_x86() {
 	make -s -C "$K" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$jobs" bzImage
 }
 
+# arm64 for QEMU's virt machine (tests/arm64.sh), with Debian's cross
+# compiler (scripts/deps.sh arm64).
+cmd_build_arm64() {
+	local out=$B/arm64
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		die "aarch64-linux-gnu-gcc is missing: run 'scripts/deps.sh arm64'"
+	cmd_tree
+	export CROSS_COMPILE=aarch64-linux-gnu-
+	configure arm64 "$out" "$top/kernel/config/arm64.config"
+	log "building arm64 ($out/arch/arm64/boot/Image, -j$jobs, ccache $CCACHE_DIR)"
+	make -s -C "$K" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		CC="ccache aarch64-linux-gnu-gcc" -j"$jobs" Image
+	make -s -C "$K" O="$out" ARCH=arm64 INSTALL_HDR_PATH="$out/headers" headers_install >/dev/null
+}
+
 # Builds security/landlock with W=1 in its own output directory (so that the
 # main build keeps its flags) and fails on any warning.
 cmd_w1() {
@@ -278,6 +295,7 @@ case ${1:-build} in
 tree) cmd_tree ;;
 build) cmd_build ;;
 build-x86) shift; cmd_build_x86 "$@" ;;
+build-arm64) cmd_build_arm64 ;;
 headers) cmd_headers ;;
 series) cmd_series ;;
 w1) cmd_w1 ;;
