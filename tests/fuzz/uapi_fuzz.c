@@ -76,8 +76,6 @@ static bool fault_injection;
 static struct stats {
 	unsigned long failures, eperm, nested, compose, events;
 } * stats;
-/* The fuzzing thread's index. */
-static __thread int thread_id;
 /*
  * This task's /proc/thread-self/make-it-fail, under fault injection, at a
  * fixed high number that no other thread picks and closes (their pool holds
@@ -513,9 +511,6 @@ struct compose_race {
 	pthread_barrier_t *start;
 	int left, right;
 	unsigned int seed;
-	/* The helper thread (not the fuzzing one) of fuzzing thread @id. */
-	bool helper;
-	int id;
 };
 
 static void *compose_loop(void *data)
@@ -523,10 +518,11 @@ static void *compose_loop(void *data)
 	struct compose_race *const race = data;
 	int i;
 
-	if (race->helper && fault_injection) {
-		make_it_fail_fd = open_make_it_fail(MAX_THREADS + race->id);
-		make_it_fail(true);
-	}
+	/*
+	 * Under fault injection, the helper inherited its creator's
+	 * make-it-fail (opening its own file would race with the other
+	 * threads, which close and reuse numbers).
+	 */
 	pthread_barrier_wait(race->start);
 	for (i = 0; i < 24; i++) {
 		const struct landlock_ruleset_compose_attr attr = {
@@ -548,10 +544,6 @@ static void *compose_loop(void *data)
 				rand_r(&race->seed) % 4 ? 0 : LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
 		if (fd >= 0)
 			close(fd);
-	}
-	if (race->helper && make_it_fail_fd >= 0) {
-		close(make_it_fail_fd);
-		make_it_fail_fd = -1;
 	}
 	return NULL;
 }
@@ -591,8 +583,8 @@ static void op_compose_race(void)
 	/* Sometimes the same ruleset on both sides. */
 	const int right = rnd(8) == 0 ? left : fresh_right ? new_ruleset_with_rules() : pick_fd();
 	pthread_barrier_t start;
-	struct compose_race forward = { &start, left, right, rnd(1U << 31), false, thread_id };
-	struct compose_race backward = { &start, right, left, rnd(1U << 31), true, thread_id };
+	struct compose_race forward = { &start, left, right, rnd(1U << 31) };
+	struct compose_race backward = { &start, right, left, rnd(1U << 31) };
 	pthread_t helper;
 
 	__atomic_add_fetch(&stats->compose, 1, __ATOMIC_RELAXED);
@@ -971,7 +963,6 @@ static void *fuzz(void *data)
 	struct timespec now;
 
 	seed = arg->seed;
-	thread_id = arg->id;
 	/*
 	 * Under slab fault injection (tests/guest/faults.sh), this thread and
 	 * the children it forks see allocation failures; the main thread,
