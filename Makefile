@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp check-arm64 bench fuzz lint clean distclean user install uninstall
+.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp check-arm64 deb bench fuzz lint clean distclean user install uninstall
 
 all: kernel user
 
@@ -152,6 +152,12 @@ check-debug:
 # Races: the x86_64 KCSAN + lockdep kernel under QEMU with 4 CPUs (not in check).
 check-smp:
 	@bash tests/smp.sh
+
+# Installable Debian packages of the patched x86_64 kernel, from Debian's own
+# 6.12 configuration, into build/deb (hours on 2 cores; not in check).
+deb:
+	@bash scripts/deps.sh deb
+	@bash kernel/scripts/kernel.sh deb
 
 # The series on arm64 (cross-built, QEMU TCG, 2 CPUs): every Landlock
 # kselftest and the stress test (not in check; see README).

@@ -5,9 +5,14 @@
 #   scripts/deps.sh        what make run, make check and make bench need
 #   scripts/deps.sh qemu   also QEMU, for the x86_64 runs (make check-smp,
 #                          the QEMU part of make bench)
-#   scripts/deps.sh arm64  also the arm64 cross compiler, arm64 libcap (as a
-#                          Debian multiarch package) and QEMU for arm64
-#                          (make check-arm64)
+#   scripts/deps.sh deb    also Debian's kernel configuration and the
+#                          packaging tools (make deb)
+#   scripts/deps.sh arm64  also the arm64 cross compiler and QEMU for arm64
+#                          (make check-arm64), and arm64 as a foreign
+#                          architecture of apt, from which tests/arm64.sh
+#                          downloads (not installs: libcap-dev cannot be
+#                          installed for two architectures) arm64 libcap and
+#                          busybox
 set -euo pipefail
 
 packages=(
@@ -34,8 +39,11 @@ multiarch=
 if [ "${1:-}" = qemu ]; then
 	packages+=(qemu-system-x86)
 fi
+if [ "${1:-}" = deb ]; then
+	packages+=(linux-config-6.12 dpkg-dev debhelper)
+fi
 if [ "${1:-}" = arm64 ]; then
-	packages+=(crossbuild-essential-arm64 qemu-system-arm libcap-dev:arm64)
+	packages+=(crossbuild-essential-arm64 qemu-system-arm)
 	multiarch=arm64
 fi
 
@@ -47,6 +55,9 @@ for p in "${packages[@]}"; do
 	fi
 done
 
+if [ -n "$multiarch" ] && ! dpkg --print-foreign-architectures | grep -qx "$multiarch"; then
+	missing+=("(apt architecture $multiarch)")
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "deps: installing ${missing[*]}" >&2
@@ -63,4 +74,6 @@ if [ -n "$multiarch" ] && ! dpkg --print-foreign-architectures | grep -qx "$mult
 	$sudo dpkg --add-architecture "$multiarch"
 fi
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | grep -v '^(')
+[ ${#missing[@]} -eq 0 ] ||
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -16,25 +16,33 @@ rm -rf "$run"; mkdir -p "$run"
 bash "$top/scripts/deps.sh" arm64 || exit 1
 bash "$top/kernel/scripts/kernel.sh" build-arm64 || exit 1
 
+# Debian's arm64 packages that the guest needs, downloaded (not installed)
+# once and unpacked under build/arm64-debs/root: libcap (static library and
+# headers, for the kselftests) and a static busybox (a shell and ip(8) for
+# their system() calls).
+debs=$B/arm64-debs
+for pkg in libcap-dev busybox-static; do
+	ls "$debs/${pkg}"_*_arm64.deb >/dev/null 2>&1 && continue
+	mkdir -p "$debs"
+	(cd "$debs" && apt-get download -q "$pkg:arm64" >/dev/null 2>&1) ||
+		{ echo "cannot download $pkg:arm64 (scripts/deps.sh arm64)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+done
+rm -rf "$debs/root"
+for deb in "$debs"/libcap-dev_*_arm64.deb "$debs"/busybox-static_*_arm64.deb; do
+	dpkg-deb -x "$deb" "$debs/root" || exit 1
+done
+
 echo "==> cross-compiling the Landlock kselftests (static, arm64)"
 rm -rf "$st"; mkdir -p "$st/root/selftests"
 if ! make -s -C "$B/linux/tools/testing/selftests/landlock" CROSS_COMPILE=aarch64-linux-gnu- \
-	KHDR_INCLUDES="-isystem $out/headers/include" LDFLAGS=-static \
+	KHDR_INCLUDES="-isystem $out/headers/include -isystem $debs/root/usr/include" \
+	LDFLAGS="-static -L$debs/root/usr/lib/aarch64-linux-gnu" \
 	OUTPUT="$st/root/selftests" -j"$(nproc)" >"$st/build.log" 2>&1; then
 	cat "$st/build.log"; echo "0 passed, 1 failed, 0 skipped"; exit 1
 fi
 aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$st/root/init" "$top/tests/arm64/init.c" || exit 1
-# A shell and ip(8) for the tests' system() calls: Debian's static busybox
-# for arm64, downloaded (not installed) once.
-debs=$B/arm64-debs
-if ! ls "$debs"/busybox-static_*_arm64.deb >/dev/null 2>&1; then
-	mkdir -p "$debs"
-	(cd "$debs" && apt-get download -q busybox-static:arm64 2>/dev/null) ||
-		{ echo "cannot download busybox-static:arm64"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
-fi
-rm -rf "$debs/x" && dpkg-deb -x "$debs"/busybox-static_*_arm64.deb "$debs/x" || exit 1
 mkdir -p "$st/root/bin" "$st/root/sbin"
-cp "$debs/x/bin/busybox" "$st/root/bin/busybox"
+cp "$debs/root/bin/busybox" "$st/root/bin/busybox"
 for applet in sh ip cat ls mount; do ln -sf busybox "$st/root/bin/$applet"; done
 # The concurrency stress test too (tests/stress/stress.c): it fails if a
 # restart code or EINTR reaches user space, or an event is lost.

@@ -99,9 +99,8 @@ int main(void)
 
 	/* A tmpfs root, with everything of the initramfs. */
 	mkdir("/newroot", 0755);
-	if (mount("root", "/newroot", "tmpfs", 0, "mode=0755") ||
-	    copy_tree("/", "/newroot") || chdir("/newroot") ||
-	    mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") || chdir("/"))
+	if (mount("root", "/newroot", "tmpfs", 0, "mode=0755") || copy_tree("/", "/newroot") ||
+	    chdir("/newroot") || mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") || chdir("/"))
 		puts("ARM64-ERROR cannot make a tmpfs root");
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	mkdir("/proc", 0755);

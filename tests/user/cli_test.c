@@ -19,18 +19,7 @@
 #include "output.h"
 #include "strmap.h"
 #include "trace.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                               \
-	do {                                                                      \
-		if (cond) {                                                       \
-			passed++;                                                 \
-		} else {                                                          \
-			failed++;                                                 \
-			printf("not ok: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                 \
-	} while (0)
+#include "check.h"
 
 #define R LANDLOCK_ACCESS_FS_READ_FILE
 #define W LANDLOCK_ACCESS_FS_WRITE_FILE

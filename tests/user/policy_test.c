@@ -12,18 +12,7 @@
 #include <unistd.h>
 
 #include "landlock-supervise.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                               \
-	do {                                                                      \
-		if (cond) {                                                       \
-			passed++;                                                 \
-		} else {                                                          \
-			failed++;                                                 \
-			printf("not ok: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                 \
-	} while (0)
+#include "check.h"
 
 static uint64_t path_access(const struct ll_policy *p, const char *path)
 {
