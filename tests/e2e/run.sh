@@ -358,6 +358,12 @@ t_uapi_fuzz_threads() {
 
 # 12c. Every benchmark of make bench runs (LL_BENCH_QUICK: small counts),
 # prints all its lines and none "failed", and the report is written.
+# The demo of make run (examples/demo.sh) does what it shows.
+t_demo() {
+	rm -rf demo; mkdir -p demo
+	"$top/examples/demo.sh" "$tool" "$work/demo" >demo.out 2>&1 || { cat demo.out; return 1; }
+}
+
 t_bench_smoke() {
 	local bin out
 	bin=$(dirname "$tool")
@@ -377,7 +383,7 @@ t_kmemleak() {
 	"$top/tests/guest/kmemleak.sh" "$work/kmemleak.txt"
 }
 
-tests="t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_signals t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs inside the x86_64 KCSAN kernel under QEMU with several CPUs (make
 # check-smp): the new Landlock kselftests, the stress test (plain, fork and
-# exec storms) and the uAPI fuzzer.  Prints "SMP-RESULT NAME ok|fail" per test.
+# exec storms, nested supervisors) and the uAPI fuzzer.  Prints "SMP-RESULT NAME ok|fail" per test.
 #   tests/guest/smp.sh KSELFTEST_DIR USER_BIN_DIR
 kst=$1
 bin=$2
@@ -29,3 +29,4 @@ cd / || exit 1
 "$bin/stress" "$secs" "$((seed + 1))" fork-storm; result stress-fork-storm $?
 "$bin/stress" "$secs" "$((seed + 2))" exec-storm; result stress-exec-storm $?
 "$bin/uapi_fuzz" "$secs" "$((seed + 3))" 4; result uapi-fuzz-threads $?
+"$bin/stress" "$secs" "$((seed + 4))" nested; result stress-nested $?
