@@ -93,17 +93,22 @@ struct state {
 	unsigned long events_seen;
 };
 
+static void vwarn(const char *fmt, va_list ap)
+{
+	fputs("landlock-supervise: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 static void die(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("landlock-supervise: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(code);
 }
 
@@ -113,11 +118,9 @@ static void warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("landlock-supervise: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void usage(FILE *out)

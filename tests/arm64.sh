@@ -59,6 +59,8 @@ aarch64-linux-gnu-gcc -static -O2 -pthread -Wall -Wextra -Werror -isystem "$out/
 echo "==> booting arm64 under QEMU (TCG, 2 CPUs): $(wc -l <"$st/root/selftests/list") kselftest programs"
 # shellcheck source=../scripts/guest-init.sh
 . "$top/scripts/guest-init.sh"
+# shellcheck source=kselftest-totals.sh
+. "$top/tests/kselftest-totals.sh"
 start=$(date +%s)
 timeout -k 5 "${LL_ARM64_LIMIT:-2400}" qemu-system-aarch64 -nographic -no-reboot -nodefaults \
 	-machine virt -cpu max -smp 2 -m 2048 -accel tcg,thread=multi \
@@ -76,9 +78,8 @@ while read -r line; do
 	"ARM64-RUN stress"*) current=stress; seen=stress ;;
 	"ARM64-RUN "*) current=${line#ARM64-RUN }; seen=0 ;;
 	"# Totals: "*)
-		p=$(sed 's/.* pass:\([0-9]*\).*/\1/' <<<"$line"); f=$(sed 's/.* fail:\([0-9]*\).*/\1/' <<<"$line")
-		s=$(sed 's/.* skip:\([0-9]*\).*/\1/' <<<"$line"); e=$(sed 's/.* error:\([0-9]*\).*/\1/' <<<"$line")
-		pass=$((pass + p)); fail=$((fail + f + e)); skip=$((skip + s)); seen=1 ;;
+		read -r p f s < <(kselftest_totals "$line")
+		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s)); seen=1 ;;
 	"ARM64-EXIT stress 0") pass=$((pass + 1)) ;;
 	"ARM64-EXIT stress"*) echo "stress: ${line#ARM64-EXIT }"; fail=$((fail + 1)) ;;
 	"ARM64-EXIT "*)

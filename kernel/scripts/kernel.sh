@@ -61,20 +61,26 @@ record() {
 	git -C "$K" rev-parse ours >"$K/.git/ll-exported"
 }
 
-# Refuses to lose work in build/linux: uncommitted edits, a rebase under way,
-# or commits that were not exported with "make refresh".
-check_exported() {
+# Refuses to go on while build/linux is being edited: a rebase or git am
+# under way, uncommitted edits, or another branch than ours checked out.
+check_settled() {
 	[ -d "$K/.git/rebase-merge" ] || [ -d "$K/.git/rebase-apply" ] &&
 		die "build/linux: a rebase or git am is under way: finish it (git -C build/linux rebase --continue) or abort it"
 	[ -z "$(git -C "$K" status --porcelain --untracked-files=no)" ] ||
-		die "build/linux has uncommitted edits: commit them (git commit --fixup=COMMIT) and run 'make refresh', or drop them (git -C build/linux checkout -f .)"
+		die "build/linux has uncommitted edits: commit them (git commit --fixup=COMMIT; git rebase -i --autosquash harness) and run 'make refresh', or drop them (git -C build/linux checkout -f .)"
+	[ "$(git -C "$K" symbolic-ref -q --short HEAD 2>/dev/null)" = ours ] ||
+		die "build/linux is not on branch ours: git -C build/linux checkout ours"
+}
+
+# Refuses to lose work in build/linux: as check_settled, and commits that
+# were not exported with "make refresh".
+check_exported() {
+	check_settled
 	local head want
 	head=$(git -C "$K" rev-parse -q --verify ours 2>/dev/null || true)
 	want=$(stamp exported)
 	[ -z "$want" ] || [ "$head" = "$want" ] ||
 		die "build/linux has commits that are not in kernel/patches: run 'make refresh' first (or drop them: git -C build/linux reset --hard $want)"
-	[ "$(git -C "$K" symbolic-ref -q --short HEAD 2>/dev/null)" = ours ] ||
-		die "build/linux is not on branch ours: git -C build/linux checkout ours"
 }
 
 lay_base() {
@@ -295,12 +301,7 @@ export_range() { # RANGE DIR
 
 cmd_refresh() {
 	[ -d "$K/.git" ] || die "no build/linux: run 'make kernel' first"
-	[ -d "$K/.git/rebase-merge" ] || [ -d "$K/.git/rebase-apply" ] &&
-		die "build/linux: a rebase is under way: finish it first"
-	[ -z "$(git -C "$K" status --porcelain --untracked-files=no)" ] ||
-		die "build/linux has uncommitted edits: commit them first (git commit --fixup=COMMIT; git rebase -i --autosquash harness)"
-	[ "$(git -C "$K" symbolic-ref -q --short HEAD 2>/dev/null)" = ours ] ||
-		die "build/linux is not on branch ours"
+	check_settled
 	# A rebase onto base (to change a harness patch) leaves the tag behind:
 	# it moves to the commit with the last harness patch's subject.
 	if ! git -C "$K" merge-base --is-ancestor harness ours; then

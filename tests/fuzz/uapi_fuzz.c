@@ -133,6 +133,19 @@ static unsigned int rnd(unsigned int n)
 	return n ? (unsigned int)rand_r(&seed) % n : 0;
 }
 
+/* A sandboxed access to the network: binds one of four TCP ports. */
+static void bind_some_port(void)
+{
+	const struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons(20000 + rnd(4)),
+	};
+	const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	bind(s, (const struct sockaddr *)&addr, sizeof(addr));
+	close(s);
+}
+
 static int pick_fd(void)
 {
 	switch (rnd(8)) {
@@ -310,16 +323,8 @@ static void op_fork(void)
 		case 2:
 			unlink(path);
 			break;
-		default: {
-			const struct sockaddr_in addr = {
-				.sin_family = AF_INET,
-				.sin_port = htons(20000 + rnd(4)),
-			};
-			const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-			bind(s, (const struct sockaddr *)&addr, sizeof(addr));
-			close(s);
-		}
+		default:
+			bind_some_port();
 		}
 	}
 	_exit(0);
@@ -779,17 +784,9 @@ static void __attribute__((noreturn)) nested_leaf(void)
 		case 2:
 			unlink(path);
 			break;
-		case 3: {
-			const struct sockaddr_in addr = {
-				.sin_family = AF_INET,
-				.sin_port = htons(20000 + rnd(4)),
-			};
-			const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-			bind(s, (const struct sockaddr *)&addr, sizeof(addr));
-			close(s);
+		case 3:
+			bind_some_port();
 			break;
-		}
 		default:
 			use_own_supervisor(held[rnd(num_held)]);
 		}

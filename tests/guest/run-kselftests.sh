@@ -4,6 +4,7 @@
 # Prints each binary's TAP output and a line "KSELFTEST-TOTALS pass fail skip".
 src=$1
 dst=$2
+. "$(dirname "$0")/../kselftest-totals.sh"
 rm -rf "$dst"; mkdir -p "$dst"
 cp -a "$src"/. "$dst"/
 cd "$dst" || exit 1
@@ -17,10 +18,7 @@ for t in ./*_test; do
 		echo "[${t#./}] no totals (exit $rc): counted as one failure"
 		fail=$((fail + 1)); continue
 	fi
-	p=$(echo "$line" | sed 's/.* pass:\([0-9]*\).*/\1/')
-	f=$(echo "$line" | sed 's/.* fail:\([0-9]*\).*/\1/')
-	s=$(echo "$line" | sed 's/.* skip:\([0-9]*\).*/\1/')
-	e=$(echo "$line" | sed 's/.* error:\([0-9]*\).*/\1/')
-	pass=$((pass + p)); fail=$((fail + f + e)); skip=$((skip + s))
+	set -- $(kselftest_totals "$line")
+	pass=$((pass + $1)); fail=$((fail + $2)); skip=$((skip + $3))
 done
 echo "KSELFTEST-TOTALS $pass $fail $skip"
