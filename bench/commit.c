@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Cost of supervisor commits:
- *   commit N           a one-rule change (stage + commit) on a supervisor
- *                      holding N port rules: "commit N median_ns min max"
+ *   commit N           a one-rule change (stage + commit, one system call) on
+ *                      a supervisor holding N file rules (N files, one rule
+ *                      each): "commit N median_ns min max" over all samples.
+ *                      The cases are interleaved: ROUNDS short rounds, each
+ *                      with PER_ROUND commits of every case in a rotated
+ *                      order, so that the machine's slow and fast phases hit
+ *                      every case alike; "commitratio N median min max
+ *                      ROUNDS" is the ratio of N's round median to the
+ *                      10-rule case's in the same round, over the rounds
  *   replace N          a full replace of N rules (COMMIT_RULESET): time per
  *                      rule, and memory per rule (MemAvailable before/after)
  *   busy               latency of a sandboxed thread's checks (bind, checked
@@ -16,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "common.h"
@@ -33,28 +41,103 @@ static int supervisor_with(int n)
 	return sup;
 }
 
-static void bench_commit(int n)
+#define ROUNDS bench_count(41, 3)
+#define PER_ROUND bench_count(10, 2)
+#define MAX_ROUNDS 64
+#define MAX_PER_ROUND 16
+#define COMMIT_DIR "/tmp/ll-bench-commit"
+
+/* A supervisor with a rule on each of the first N files of COMMIT_DIR. */
+static int file_supervisor_with(int n)
 {
-	enum { REPS = 201 };
-	static double samples[REPS];
-	const int sup = supervisor_with(n);
-	int r;
+	const int sup =
+		ll_create(LANDLOCK_ACCESS_FS_READ_FILE, 0, LANDLOCK_CREATE_RULESET_SUPERVISOR);
+	char path[64];
+	int i;
 
-	for (r = 0; r < REPS; r++) {
-		const double start = now_ns();
-
-		/* Alternately adds and removes one rule, then commits. */
-		ll_port_rule(sup, 65001, r % 2 ? 0 : BIND,
-			     (r % 2 ? LANDLOCK_ADD_RULE_INTERSECT : 0) |
-				     LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
-		samples[r] = now_ns() - start;
+	for (i = 0; i < n && sup >= 0; i++) {
+		snprintf(path, sizeof(path), COMMIT_DIR "/f%d", i);
+		if (ll_path_rule(sup, path, LANDLOCK_ACCESS_FS_READ_FILE, 0))
+			return -1;
 	}
-	{
-		const double m = median(samples, REPS);
+	if (sup >= 0 && ioctl(sup, LANDLOCK_IOCTL_COMMIT_SUPERVISOR, 0))
+		return -1;
+	return sup;
+}
 
-		printf("commit %d %.0f %.0f %.0f\n", n, m, samples[0], samples[REPS - 1]);
+/* One timed change on the rule of FILE_FD: added on even R, removed on odd. */
+static double one_commit(int sup, int file_fd, int r)
+{
+	const struct landlock_path_beneath_attr rule = {
+		.allowed_access = r % 2 ? 0 : LANDLOCK_ACCESS_FS_READ_FILE,
+		.parent_fd = file_fd,
+	};
+	const double start = now_ns();
+
+	if (syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH, &rule,
+		    (r % 2 ? LANDLOCK_ADD_RULE_INTERSECT : 0) |
+			    LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR))
+		return -1;
+	return now_ns() - start;
+}
+
+static void bench_commits(const int *sizes, int num)
+{
+	enum { MAX_SIZES = 8 };
+	static double round_median[MAX_SIZES][MAX_ROUNDS];
+	static double all[MAX_SIZES][MAX_ROUNDS * MAX_PER_ROUND];
+	int sups[MAX_SIZES], r, i, j, k, file_fd;
+	char path[64];
+
+	mkdir(COMMIT_DIR, 0755);
+	for (i = 0; i < sizes[num - 1]; i++) {
+		snprintf(path, sizeof(path), COMMIT_DIR "/f%d", i);
+		close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
 	}
-	close(sup);
+	file_fd = open(COMMIT_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(openat(file_fd, "changed", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	close(file_fd);
+	file_fd = open(COMMIT_DIR "/changed", O_PATH | O_CLOEXEC);
+	for (i = 0; i < num; i++) {
+		sups[i] = file_supervisor_with(sizes[i]);
+		if (sups[i] < 0 || file_fd < 0) {
+			printf("commit %d failed setup\n", sizes[i]);
+			return;
+		}
+	}
+	for (r = 0; r < ROUNDS; r++)
+		for (j = 0; j < num; j++) {
+			const int c = (r + j) % num;
+			double v[MAX_PER_ROUND] = { 0 };
+
+			for (k = 0; k < PER_ROUND; k++) {
+				v[k] = one_commit(sups[c], file_fd, k);
+				if (v[k] < 0) {
+					printf("commit %d failed\n", sizes[c]);
+					return;
+				}
+				all[c][r * PER_ROUND + k] = v[k];
+			}
+			round_median[c][r] = median(v, PER_ROUND);
+		}
+	for (i = 0; i < num; i++) {
+		const int n = ROUNDS * PER_ROUND;
+		const double m = median(all[i], n);
+		double ratio[MAX_ROUNDS] = { 0 };
+
+		printf("commit %d %.0f %.0f %.0f\n", sizes[i], m, all[i][0], all[i][n - 1]);
+		for (r = 0; r < ROUNDS; r++)
+			ratio[r] = round_median[i][r] / round_median[0][r];
+		{
+			const double mr = median(ratio, ROUNDS);
+
+			printf("commitratio %d %.3f %.3f %.3f %d\n", sizes[i], mr, ratio[0],
+			       ratio[ROUNDS - 1], ROUNDS);
+		}
+	}
+	for (i = 0; i < num; i++)
+		close(sups[i]);
+	close(file_fd);
 }
 
 static long slab_kb(void)
@@ -164,8 +247,8 @@ int main(void)
 	unsigned int i;
 	pid_t child;
 
-	for (i = 0; i < num; i++)
-		bench_commit(sizes[i]);
+	bench_commits(sizes, num);
+	fflush(stdout);
 	for (i = 0; i < num; i++)
 		bench_replace(sizes[i]);
 	fflush(stdout);
