@@ -34,10 +34,10 @@ w("min-max in brackets.")
 w("")
 w("Where UML distorts a comparison, it is measured another way: access checks")
 w("also in the kernel, through io_uring batches (one system call for 2,048")
-w("checks); the notification round trip and tracing also in the x86_64 build")
-w("of the series under QEMU (`scripts/qemu-run`, 2 virtual CPUs, software")
-w("emulation: slow in absolute terms, but system calls and context switches")
-w("are guest work there, as on hardware).")
+w("checks); commits, the notification round trip and tracing also in the")
+w("x86_64 build of the series under QEMU (`scripts/qemu-run`, 2 virtual CPUs,")
+w("software emulation: slow in absolute terms, but system calls and context")
+w("switches are guest work there, as on hardware).")
 w("")
 
 # --- Access checks
@@ -120,122 +120,309 @@ w("grows with depth and layers, which the batch table shows.  statx is a")
 w("control (Landlock does not check it).")
 w("")
 
-# --- Commits
-w("## Commit cost")
-w("")
-w("A one-rule change (stage + commit, one system call) on a supervisor that")
-w("holds N rules, 201 repetitions; and a full replace of N rules with")
-w("`LANDLOCK_IOCTL_COMMIT_RULESET` (port rules: at most 65,536 distinct).")
-w("")
-commits = {int(l[1]): l[2:] for l in lines if l[0] == "commit" and len(l) == 5}
-w("| rules held | one-rule commit µs | ratio to 10 rules |")
-w("|---|---|---|")
-with open(work + "/commit.dat", "w") as dat:
-    for n in sorted(commits):
-        m, lo, hi = commits[n]
-        w("| %d | %s (%s-%s) | %s |" % (n, us(m), us(lo), us(hi), ratio(m, commits[10][0]) if 10 in commits else "n/a"))
-        dat.write("%d %s %s %s\n" % (n, us(m), us(lo), us(hi)))
-w("")
-w("![one-rule commit cost](commit-cost.png)")
-w("")
-replaces = [l for l in lines if l[0] == "replace" and len(l) == 4]
-w("| full replace of N rules | µs per rule | slab bytes per rule |")
-w("|---|---|---|")
-for l in replaces:
-    w("| %s | %s | %s |" % (l[1], us(l[2]), l[3]))
-w("")
-busy = {l[1]: l[2:] for l in lines if l[0] == "busy"}
-if "idle" in busy and "committing" in busy:
-    w("A sandboxed thread binding to a port that only committed supervisor rules")
-    w("allow (1,000 rules), while the supervisor is idle, then while it commits in")
-    w("a loop (%s commits during the run):" % busy["committing"][3])
-    w("")
-    w("| supervisor | bind median µs | min | p99 |")
-    w("|---|---|---|---|")
-    for k in ("idle", "committing"):
-        m, lo, p99 = busy[k][:3]
-        w("| %s | %s | %s | %s |" % (k, us(m), us(lo), us(p99)))
-    w("")
-    w("Median ratio committing / idle: %s." % ratio(busy["committing"][0], busy["idle"][0]))
-    w("")
-w("**Reading.** Target: the 100,000-rule commit within 3x of the 10-rule one.")
-if 10 in commits and 100000 in commits:
-    r = float(commits[100000][0]) / float(commits[10][0])
-    w("Measured: %.2fx, %s.  A change copies the trie nodes on its key's path" % (
-        r, "met" if r <= 3 else "missed"))
-w("(at most one per level: 1 node up to 64 rules, 3 for 100,000), and a commit")
-w("publishes the staged roots in O(1); the KUnit test")
-w("`test_trie_change_cost_is_logarithmic` checks the node count exactly.")
-w("Checks never take the supervisor's lock: a commit does not make them wait")
-w("(the median is unchanged); the p99 under a committing thread is CPU time")
-w("slicing on UML's single CPU, not lock contention.")
-w("")
-
-# --- Notification round trip
-w("## Notification round trip")
-w("")
-w("Per openat, in batches of 200: *first*, each open is of a new file and needs")
-w("the supervisor; *repeat*, the same new file is opened 200 times.  Landlock:")
-w("denied open, event, the supervisor grants the file and commits, answers, the")
-w("restarted open succeeds; later opens of the file need nothing.  seccomp:")
-w("`SECCOMP_RET_USER_NOTIF` on openat answered with CONTINUE, at every open;")
-w("*seccomp-sync* with `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`.")
-w("")
+# --- Commits (commit_section: bench/commit.c, UML and QEMU)
+PLATFORMS = (("UML", lines), ("QEMU", qlines))
 
 
-def rtt_table(src, label):
-    rtt = {(l[1], l[2]): l[3:] for l in src if l[0] == "rtt" and len(l) == 6}
-    if not rtt:
-        return None
+def spread(v, fmt="%.2f"):
+    """'median (min-max)' of a [median, min, max, ...] list."""
+    return ("%s (%s-%s)" % (fmt, fmt, fmt)) % tuple(v[:3])
+
+
+def platform_table(key_name, columns, platforms, keys, cells):
+    """One row per key: COLUMNS for each of PLATFORMS, from CELLS(platform, key)."""
+    if not keys or not platforms:
+        return
+    w("| %s | %s |" % (key_name, " | ".join("%s %s" % (p, c) for p in platforms for c in columns)))
+    w("|---|" + "---|" * (len(columns) * len(platforms)))
+    for k in keys:
+        w("| %s | %s |" % (k, " | ".join(c for p in platforms for c in cells(p, k))))
+    w("")
+
+
+def commit_data(src):
+    commits = {int(l[1]): [float(x) for x in l[2:5]] for l in src if l[0] == "commit" and len(l) == 5}
+    ratios = {int(l[1]): [float(x) for x in l[2:5]] + [int(l[5])]
+              for l in src if l[0] == "commitratio" and len(l) == 6}
+    replaces = [l for l in src if l[0] == "replace" and len(l) == 4]
+    busy = {l[1]: l[2:] for l in src if l[0] == "busy"}
+    failed = [" ".join(l) for l in src if l[0] == "commit" and "failed" in l]
+    return commits, ratios, replaces, busy, failed
+
+
+def commit_section():
+    data = {name: commit_data(src) for name, src in PLATFORMS}
+    w("## Commit cost")
+    w("")
+    w("A one-rule change (stage + commit, one system call: alternately adding and")
+    w("removing a rule on one file) on a supervisor that holds N file rules (N")
+    w("files, one rule each).  The cases are interleaved: %s short rounds, each" % (
+        next((str(v[3]) for v in data["UML"][1].values()), "several")))
+    w("with a few commits of every case in a rotated order, so that the")
+    w("machine's slow and fast phases hit every case alike; each ratio to the")
+    w("10-rule case is taken within a round, and its spread is over the rounds.")
+    w("Times: median of all commits (fastest and slowest commit in brackets).")
+    w("")
+    have = [name for name, _ in PLATFORMS if data[name][0]]
+
+    def commit_cells(p, n):
+        c, r = data[p][0].get(n), data[p][1].get(n)
+        return ["%s (%s-%s)" % (us(c[0]), us(c[1]), us(c[2])) if c else "n/a", spread(r) if r else "n/a"]
+
+    platform_table("rules held", ("commit µs", "ratio to 10 rules (min-max over rounds)"), have,
+                   sorted({n for p in have for n in data[p][0]}), commit_cells)
+    for p in have:
+        for f in data[p][4]:
+            w("%s: `%s`." % (p, f))
+    with open(work + "/commit.dat", "w") as dat:
+        for n, (m, lo, hi) in sorted(data["UML"][0].items()):
+            dat.write("%d %s %s %s\n" % (n, us(m), us(lo), us(hi)))
+    w("![one-rule commit cost](commit-cost.png)")
+    w("")
+    w("A full replace of N rules with `LANDLOCK_IOCTL_COMMIT_RULESET` (port")
+    w("rules: at most 65,536 distinct):")
+    w("")
+    rep = {p: {int(l[1]): l for l in data[p][2]} for p in have}
+
+    def replace_cells(p, n):
+        l = rep[p].get(n)
+        return [us(l[2]), l[3]] if l else ["n/a", "n/a"]
+
+    platform_table("full replace of N rules", ("µs per rule", "slab bytes per rule"), have,
+                   sorted({n for p in have for n in rep[p]}), replace_cells)
+    busy_rows = [(p, data[p][3]) for p in have if "idle" in data[p][3] and "committing" in data[p][3]]
+    if busy_rows:
+        w("A sandboxed thread binding to a port that only committed supervisor rules")
+        w("allow (1,000 port rules), while the supervisor is idle, then while it")
+        w("commits in a loop:")
+        w("")
+        w("| platform | supervisor | bind median µs | min | p99 | commits meanwhile | median ratio committing / idle |")
+        w("|---|---|---|---|---|---|---|")
+        for p, busy in busy_rows:
+            for k in ("idle", "committing"):
+                m, lo, p99 = busy[k][:3]
+                w("| %s | %s | %s | %s | %s | %s | %s |" % (
+                    p, k, us(m), us(lo), us(p99), busy[k][3] if k == "committing" else "",
+                    ratio(busy["committing"][0], busy["idle"][0]) if k == "committing" else ""))
+        w("")
+    w("**Reading.** Target: the 100,000-rule commit within 3x of the 10-rule one.")
+    for p in have:
+        r = data[p][1].get(100000)
+        if r:
+            w("%s: %.2fx at the median of %d rounds (%.2f-%.2f), %s." % (
+                p, r[0], r[3], r[1], r[2], "met in every round" if r[2] <= 3 else
+                "met at the median" if r[0] <= 3 else "missed"))
+    w("A change copies the trie nodes on its key's path (at most one per level:")
+    w("1 node up to 64 rules, 3 for 100,000), and a commit publishes the staged")
+    w("roots in O(1); the KUnit test `test_trie_change_cost_is_logarithmic` checks")
+    w("the node count exactly.  Checks never take the supervisor's lock: a commit")
+    w("does not make them wait (compare the medians); a p99 under a committing")
+    w("thread is CPU time slicing (UML has one CPU), not lock contention.")
+    w("")
+
+
+commit_section()
+
+# --- Notification round trip (rtt_section: bench/notify_rtt.c, UML and QEMU)
+RTT_WAYS = ("landlock-2step", "landlock-grant-fd", "landlock-grant", "seccomp", "seccomp-sync")
+LL_WAYS = RTT_WAYS[:3]
+RTT_STEPS = ("notify", "recv", "rule", "close", "answer", "tail", "total", "reopen", "plain", "clock")
+
+
+def rtt_data(src):
+    d = {"abs": {}, "ratio": {}, "step": {}, "failed": []}
+    for l in src:
+        if l[0] == "rtt" and "failed" in l:
+            d["failed"].append(" ".join(l))
+        elif l[0] == "rtt" and len(l) == 6:
+            d["abs"][(l[1], l[2])] = [float(x) for x in l[3:6]]
+        elif l[0] == "rttratio" and len(l) == 9:
+            d["ratio"][(l[1], l[2], l[3])] = [float(x) for x in l[4:7]] + [int(l[7]), int(l[8])]
+        elif l[0] == "rttstep" and len(l) == 7:
+            d["step"][(l[1], l[2])] = [float(x) for x in l[3:6]] + [int(l[6])]
+    return d
+
+
+def rtt_table(d, label):
     w("%s:" % label)
     w("")
-    w("| way | first µs | repeat µs |")
-    w("|---|---|---|")
-    for way in ("landlock", "seccomp", "seccomp-sync"):
-        f, r = rtt.get((way, "first")), rtt.get((way, "repeat"))
-        w("| %s | %s | %s |" % (way, "%s (%s-%s)" % (us(f[0]), us(f[1]), us(f[2])) if f else "n/a",
-                               "%s (%s-%s)" % (us(r[0]), us(r[1]), us(r[2])) if r else "n/a"))
+    w("| way | first µs | first / seccomp | first / seccomp-sync | repeat µs | repeat / seccomp |")
+    w("|---|---|---|---|---|---|")
+    for way in RTT_WAYS:
+        cells = []
+        for mode, bases in (("first", ("seccomp", "seccomp-sync")), ("repeat", ("seccomp",))):
+            a = d["abs"].get((way, mode))
+            cells.append("%s (%s-%s)" % (us(a[0]), us(a[1]), us(a[2])) if a else "n/a")
+            for base in bases:
+                r = d["ratio"].get((way, mode, base))
+                cells.append("1" if base == way else spread(r) if r else "n/a")
+        w("| %s | %s |" % (way, " | ".join(cells)))
     w("")
-    if all((way, mode) in rtt for way in ("landlock", "seccomp") for mode in ("first", "repeat")):
-        w("Ratios landlock / seccomp: first %s, repeat %s%s." % (
-            ratio(rtt[("landlock", "first")][0], rtt[("seccomp", "first")][0]),
-            ratio(rtt[("landlock", "repeat")][0], rtt[("seccomp", "repeat")][0]),
-            "; landlock / seccomp-sync: first %s" % ratio(rtt[("landlock", "first")][0], rtt[("seccomp-sync", "first")][0])
-            if ("seccomp-sync", "first") in rtt else ""))
+    for f in d["failed"]:
+        w("Failed: `%s`." % f)
         w("")
-    return rtt
 
 
-rtt_uml = rtt_table(lines, "UML (1 CPU; every context switch is a host round trip)")
-rtt_qemu = rtt_table(qlines, "QEMU x86_64, 2 virtual CPUs (software emulation: all times are slow, but a context switch is guest work, not a host round trip)")
+def best_first(d):
+    """The Landlock way with the lowest median first-access ratio to seccomp."""
+    got = [(d["ratio"][(way, "first", "seccomp")], way) for way in LL_WAYS
+           if (way, "first", "seccomp") in d["ratio"]]
+    return min(got, key=lambda x: x[0][0]) if got else (None, None)
 
 
-def rtt_ratio(rtt, mode, other="seccomp"):
-    if rtt and ("landlock", mode) in rtt and (other, mode) in rtt:
-        return float(rtt[("landlock", mode)][0]) / float(rtt[(other, mode)][0])
-    return None
+def step_table(d, label):
+    ways = [way for way in RTT_WAYS if (way, "total") in d["step"]]
+    if not ways:
+        return
+    n = d["step"][(ways[0], "total")][3]
+    w("%s, µs per open, median of %d rounds' medians (min-max over the rounds):" % (label, n))
+    w("")
+    w("| step | " + " | ".join(ways) + " |")
+    w("|---|" + "---|" * len(ways))
+    for step in RTT_STEPS:
+        cells = []
+        for way in ways:
+            v = d["step"].get((way, step))
+            zero = step in ("rule", "close") and way != "landlock-2step" and not (
+                step == "close" and way == "landlock-grant-fd")
+            zero = zero or (step == "reopen" and way not in LL_WAYS)
+            cells.append("-" if zero or not v else "%s (%s-%s)" % (us(v[0]), us(v[1]), us(v[2])))
+        w("| %s | %s |" % (step, " | ".join(cells)))
+    w("")
 
 
-w("**Reading.** Target: ≤ 1.0x seccomp.")
-for label, rtt in (("UML", rtt_uml), ("QEMU", rtt_qemu)):
-    f, r = rtt_ratio(rtt, "first"), rtt_ratio(rtt, "repeat")
-    if f is not None and r is not None:
-        w("%s: first access %.2fx seccomp (%s), repeated access %.2fx (%s)." % (
-            label, f, "met" if f <= 1.0 else "missed", r, "met" if r <= 1.0 else "missed"))
-w("")
-w("A first access costs Landlock more work than seccomp: the denied openat")
-w("(path walk, check, task_work, event), the supervisor's receive, its rule")
-w("and commit (one system call), the close of the event's `object_fd` and")
-w("the answer, then the restarted openat's second path walk; seccomp pauses")
-w("the call before it runs and needs a receive and an answer.  In UML, where")
-w("every one of these system calls and context switches is a host round")
-w("trip, that extra work weighs most; in QEMU (2 virtual CPUs, real context")
-w("switches) the gap narrows but stays: the first-access target is missed,")
-w("by the two system calls and the second path walk that granting a rule")
-w("costs.  The design's promise is the *repeat* column: a grant lasts, so")
-w("the supervisor is not woken again for that file, while seccomp pays a")
-w("round trip at every call; there Landlock is several times faster.")
-w("")
+def gap_table(d, label):
+    """Where the gap between the best one-call way and seccomp goes."""
+    one_call = [(d["ratio"][(way, "first", "seccomp")][0], way) for way in ("landlock-grant", "landlock-grant-fd")
+                if (way, "first", "seccomp") in d["ratio"] and (way, "total") in d["step"]]
+    if not one_call or ("seccomp", "total") not in d["step"]:
+        return None
+    way = min(one_call)[1]
+    st = lambda x, step: d["step"][(x, step)][0]
+    steps = ["notify", "recv"] + (["close"] if way == "landlock-grant-fd" else []) + ["tail"]
+    gap = st(way, "total") - st("seccomp", "total")
+    w("%s: where the gap of the one-call way *%s* to seccomp goes (medians;" % (label, way))
+    w("their differences need not add up exactly to the total's):")
+    w("")
+    w("| step | %s µs | seccomp µs | difference µs | share of the gap |" % way)
+    w("|---|---|---|---|---|")
+    for step in steps + ["total"]:
+        a = st(way, step)
+        b = st("seccomp", step) if step != "close" else 0.0
+        w("| %s | %s | %s | %+.1f | %s |" % (step, us(a), us(b), (a - b) / 1000,
+                                          "%.0f%%" % (100 * (a - b) / gap) if gap > 0 else "n/a"))
+    w("")
+    reopen, plain, clock = st(way, "reopen"), st(way, "plain"), st(way, "clock")
+    w("An open of an already granted file in the sandbox (what the restarted")
+    w("open does again) took %s µs, an unsandboxed open of the same files %s µs;" % (us(reopen), us(plain)))
+    w("one timestamp costs %s µs, and each step holds about one." % us(clock))
+    w("")
+    return way, gap, {s: st(way, s) - st("seccomp", s) for s in steps}, reopen, plain
+
+
+def rtt_section():
+    data = {name: rtt_data(src) for name, src in PLATFORMS}
+    have = [p for p, _ in PLATFORMS if data[p]["abs"] or data[p]["failed"]]
+    w("## Notification round trip")
+    w("")
+    w("Per openat().  *first*: each open is of a new file and needs the")
+    w("supervisor; *repeat*: one new file opened 100 times per batch (a Landlock")
+    w("grant lasts, a seccomp notification does not).  The ways:")
+    w("")
+    w("- *landlock-2step*: receive with the object's O_PATH fd")
+    w("  (`LANDLOCK_RECV_OBJECT_FD`), `landlock_add_rule()` on it with")
+    w("  `LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR`, close the fd, answer ALLOW;")
+    w("- *landlock-grant-fd*: receive with the fd, answer ALLOW with")
+    w("  `LANDLOCK_RESPONSE_GRANT` (the kernel adds and commits the rule on the")
+    w("  event's object with the answer), close the fd;")
+    w("- *landlock-grant*: receive without fd (flags 0: no fd is opened), answer")
+    w("  ALLOW with `LANDLOCK_RESPONSE_GRANT`;")
+    w("- *seccomp*: `SECCOMP_RET_USER_NOTIF` on openat, answered with")
+    w("  `SECCOMP_USER_NOTIF_FLAG_CONTINUE`; *seccomp-sync* the same with")
+    w("  `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`.")
+    w("")
+    w("For Landlock the denied open waits for the answer, then restarts and")
+    w("succeeds against the new rule.  Each way has its own sandboxed process;")
+    w("one supervisor answers them all, blocked in its receive call.  The ways")
+    w("are interleaved: short rounds (a batch of 20 *first* opens and one of 100")
+    w("*repeat* opens per way, in a rotated order), so that the machine's slow")
+    w("and fast phases (UML's system call cost changes between phases) hit every")
+    w("way alike.  Times: median of the rounds' per-open figures (fastest and")
+    w("slowest round in brackets); ratios: taken within each round, median over")
+    w("the rounds (lowest and highest round in brackets).")
+    w("")
+    labels = {"UML": "UML (1 CPU; every system call and context switch is a host round trip)",
+              "QEMU": "QEMU x86_64, 2 virtual CPUs (software emulation: slow in absolute terms, "
+                      "but system calls and context switches are guest work)"}
+    for p in have:
+        rtt_table(data[p], labels[p])
+    w("### Where the time goes: one open, step by step")
+    w("")
+    w("More rounds of *first* batches, with timestamps: the sandboxed process")
+    w("stamps before and after its openat, the supervisor (waiting in poll(2)")
+    w("here) when it wakes and after each call.  Steps: *notify*, from the")
+    w("openat to the supervisor's wake-up (for Landlock the denied open's path")
+    w("walk and check, the event and the wake-up; for seccomp the filter at")
+    w("system call entry and the wake-up); *recv*, the receive ioctl; *rule*,")
+    w("landlock-2step's `landlock_add_rule()` with commit; *close*, closing the")
+    w("event's fd (after the answer for landlock-grant-fd); *answer*, the answer")
+    w("ioctl (with the grant); *tail*, from the answer's start to the openat's")
+    w("return (the answer, the wake-up, then the restarted open for Landlock or")
+    w("the continued one for seccomp); *total*, the openat as the sandboxed")
+    w("process sees it; *reopen*, an open of an already granted file in the")
+    w("sandbox (the restarted open's own cost); *plain*, an unsandboxed open of")
+    w("the same file; *clock*, one timestamp (a system call in UML, which")
+    w("inflates every step there).  On one CPU the woken process may run before")
+    w("the answer ioctl returns, which then holds the process's return: *tail*")
+    w("is the step that does not depend on that.")
+    w("")
+    gaps = {}
+    for p in have:
+        step_table(data[p], p)
+        gaps[p] = gap_table(data[p], p)
+    w("**Reading.** Target: first access ≤ 1.0x seccomp.")
+    w("")
+    for p in have:
+        d = data[p]
+        r, way = best_first(d)
+        if r is None:
+            w("%s: no first-access ratio (see the failures above)." % p)
+            continue
+        sync = d["ratio"].get((way, "first", "seccomp-sync"))
+        rep = [d["ratio"][(x, "repeat", "seccomp")][0] for x in LL_WAYS if (x, "repeat", "seccomp") in d["ratio"]]
+        w("- **%s: first access with the best Landlock way (%s) is %.2fx seccomp**"
+          " at the median of %d rounds (%.2f-%.2f; at most 1.0x in %d of %d rounds):"
+          " %s%s%s." % (
+              p, way, r[0], r[3], r[1], r[2], r[4], r[3],
+              "**≤ 1.0x, met**" if r[0] <= 1.0 else "**> 1.0x, missed**",
+              "; %.2fx seccomp-sync (%.2f-%.2f)" % tuple(sync[:3]) if sync else "",
+              "; repeated access %.2f-%.2fx seccomp across the Landlock ways" % (min(rep), max(rep))
+              if rep else ""))
+    w("")
+    for p in have:
+        g = gaps.get(p)
+        if not g:
+            continue
+        way, gap, deltas, reopen, plain = g
+        if gap <= 0:
+            w("%s: in the breakdown run *%s* is %.1f µs faster per open than seccomp." % (p, way, -gap / 1000))
+            continue
+        parts = sorted(deltas.items(), key=lambda x: -x[1])
+        w("%s: of the %.1f µs that *%s* adds per first open in the breakdown run, %s." % (
+            p, gap / 1000, way, ", ".join("%s %+.1f µs (%.0f%%)" % (s, v / 1000, 100 * v / gap) for s, v in parts)))
+        w("The denied open's path walk and check (in *notify*) and the restarted")
+        w("open (in *tail*) are work seccomp does once; one such open costs")
+        w("about %.1f µs here (*reopen*; %.1f µs unsandboxed)." % (reopen / 1000, plain / 1000))
+    w("")
+    w("What each way costs the supervisor: *landlock-2step* makes four calls per")
+    w("event (receive, rule with commit, close, answer), *landlock-grant-fd*")
+    w("three, *landlock-grant* two, as seccomp does (receive, answer); a grant")
+    w("lasts, so in the *repeat* column the supervisor is woken once per file")
+    w("with Landlock and at every open with seccomp.")
+    w("")
+
+
+rtt_section()
 
 # --- Tracing
 w("## Dependency tracing of a C build")

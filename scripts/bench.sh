@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: builds the benchmarks, runs them once inside the patched kernel
 # (UML, about 2 minutes), repeats the comparisons that UML distorts in the
-# x86_64 build under QEMU (about a minute, plus a first build of that kernel,
+# x86_64 build under QEMU (about 2 minutes, plus a first build of that kernel,
 # about 4 minutes), and writes docs/benchmarks.md and docs/commit-cost.png.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,13 +17,14 @@ work=$B/bench
 rm -rf "$work"; mkdir -p "$work"
 echo "Running the benchmarks in the patched kernel (about 2 minutes)..."
 "$top/scripts/uml-run" -w "$work" -t 900 -- "$top/bench/run.sh" "$U" >"$work/raw.txt" 2>&1
-tr -d '\r' <"$work/raw.txt" | grep -E '^(access_check|commit|replace|busy|rtt|trace) ' >"$work/results.txt"
-echo "Repeating the notification and tracing comparisons in QEMU (about a minute)..."
+kinds='access_check|commit|commitratio|replace|busy|rtt|rttratio|rttstep|trace'
+tr -d '\r' <"$work/raw.txt" | grep -E "^($kinds) " >"$work/results.txt"
+echo "Repeating the commit, notification and tracing comparisons in QEMU (about 2 minutes)..."
 # The report says what is missing if this part fails.
 "$top/scripts/qemu-run" -s 2 -w "$work" -t 900 -k "$B/x86/arch/x86/boot/bzImage" \
 	-- "$top/bench/run.sh" "$U" qemu >"$work/raw-qemu.txt" 2>&1 ||
 	echo "bench: the QEMU run failed (see $work/raw-qemu.txt)" >&2
-{ grep -E '^(rtt|trace) ' "$work/raw-qemu.txt" || true; } | sed 's/^/qemu /' >>"$work/results.txt"
+{ tr -d '\r' <"$work/raw-qemu.txt" | grep -E "^($kinds) " || true; } | sed 's/^/qemu /' >>"$work/results.txt"
 python3 "$top/bench/report.py" "$work/results.txt" "$work" >"$work/benchmarks.md"
 mv "$work/benchmarks.md" "$top/docs/benchmarks.md"
 plot_commit() {

@@ -357,7 +357,8 @@ t_uapi_fuzz_threads() {
 }
 
 # 12c. Every benchmark of make bench runs (LL_BENCH_QUICK: small counts),
-# prints all its lines and none "failed", and the report is written.
+# prints all its lines (each way of the notification round trip included)
+# and none "failed", and the report is written.
 # The demo of make run (examples/demo.sh) does what it shows.
 t_demo() {
 	rm -rf demo; mkdir -p demo
@@ -371,10 +372,19 @@ t_bench_smoke() {
 	mkdir -p "$out"
 	LL_BENCH_QUICK=1 "$top/bench/run.sh" "$bin" >"$out/raw.txt" 2>&1 || return 1
 	! grep -q failed "$out/raw.txt" || { grep failed "$out/raw.txt"; return 1; }
-	for kind in access_check commit replace busy rtt "trace plain" "trace landlock" "trace strace"; do
+	for kind in access_check commit commitratio replace busy rttratio rttstep \
+		"trace plain" "trace landlock" "trace strace"; do
 		grep -q "^$kind " "$out/raw.txt" || { echo "no '$kind' line"; return 1; }
 	done
-	python3 "$top/bench/report.py" "$out/raw.txt" "$out" >"$out/benchmarks.md"
+	# Every way of the notification round trip, in both modes, and its steps.
+	for way in landlock-2step landlock-grant-fd landlock-grant seccomp seccomp-sync; do
+		for kind in "rtt $way first" "rtt $way repeat" "rttstep $way total"; do
+			grep -q "^$kind " "$out/raw.txt" || { echo "no '$kind' line"; return 1; }
+		done
+	done
+	python3 "$top/bench/report.py" "$out/raw.txt" "$out" >"$out/benchmarks.md" || return 1
+	grep -q '^- \*\*UML: first access with the best Landlock way' "$out/benchmarks.md" ||
+		{ echo "no first-access reading in the report"; return 1; }
 }
 
 # 13. Debug kernel only (LL_KMEMLEAK=1): nothing that the tests above
