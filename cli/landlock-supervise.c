@@ -560,7 +560,7 @@ static void log_event(struct state *st, const struct ll_event *ev, const char *d
 		json_object_object_add(
 			line, "object",
 			json_object_new_string(ll_event_object(ev, object, sizeof(object))));
-	if (ll_event_dest_fd(ev) >= 0) {
+	if (ll_event_dest_path(ev)[0]) {
 		snprintf(object, sizeof(object), "%s/%s", ll_event_dest_path(ev),
 			 ll_event_dest_name(ev));
 		json_object_object_add(line, "dest", json_object_new_string(object));
@@ -589,34 +589,54 @@ static uint64_t rights_for(const struct ll_event *ev)
 {
 	int flags = -1;
 
-	if (!ll_event_is_net(ev) && ll_event_name(ev)[0] && ll_event_dest_fd(ev) < 0 &&
+	if (!ll_event_is_net(ev) && ll_event_name(ev)[0] && !ll_event_dest_name(ev)[0] &&
 	    (ll_event_access(ev) & LANDLOCK_ACCESS_FS_MAKE_REG))
 		flags = learn_open_flags(ll_event_tid(ev));
 	return learn_rights(ev, flags);
 }
 
-/* Stages rules that allow @ev: on its objects, or on their @tree. */
-static int grant(struct state *st, const struct ll_event *ev, bool tree, uint64_t access)
+/* Stages @access on the object at @path; 0 or -1. */
+static int stage_path(struct state *st, const char *path, uint64_t access)
 {
-	int fd = ll_event_object_fd(ev);
-	int err = 0;
+	const int fd = path[0] ? open(path, O_PATH | O_CLOEXEC) : -1;
+	int err;
+
+	if (fd < 0)
+		return -1;
+	err = ll_supervisor_grant_fd(st->sup, fd, access);
+	close(fd);
+	return err;
+}
+
+/*
+ * Allows @ev with rules for @access on its object, or with @tree on the
+ * directory of a file: in one call (the answer carries the rule, committed
+ * with it), which returns 0.  A rename or link needs rules on two
+ * directories: they are staged for the batch's commit, and 1 says to answer
+ * after it.  -1: not answered, to deny.
+ */
+static int allow(struct state *st, const struct ll_event *ev, bool tree, uint64_t access)
+{
+	char dir[4096];
+	int fd, err;
 
 	if (ll_event_is_net(ev))
-		return ll_supervisor_grant_port(st->sup, ll_event_port(ev), ll_event_access(ev));
-	if (tree && !ll_event_object_is_dir(ev) && !ll_event_name(ev)[0]) {
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s", ll_event_object_path(ev));
-		fd = open(dirname(dir), O_PATH | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-	}
-	if (fd >= 0)
-		err = ll_supervisor_grant_fd(st->sup, fd, access);
-	if (fd != ll_event_object_fd(ev))
-		close(fd);
-	if (!err && ll_event_dest_fd(ev) >= 0)
-		err = ll_supervisor_grant_fd(st->sup, ll_event_dest_fd(ev), access);
+		return ll_event_answer_grant(st->sup, ev, ll_event_access(ev), 0);
+	if (ll_event_dest_name(ev)[0])
+		return stage_path(st, ll_event_object_path(ev), access) ||
+				       stage_path(st, ll_event_dest_path(ev), access)
+			       ? -1
+			       : 1;
+	if (!tree || ll_event_object_is_dir(ev) || ll_event_name(ev)[0])
+		return ll_event_answer_grant(st->sup, ev, access, 0);
+	if (!ll_event_object_path(ev)[0])
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", ll_event_object_path(ev));
+	fd = open(dirname(dir), O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	err = ll_event_answer_grant_fd(st->sup, ev, fd, access, 0);
+	close(fd);
 	return err;
 }
 
@@ -645,8 +665,7 @@ static int ask(struct state *st, const struct ll_event *ev)
 		comm, ll_event_pid(ev),
 		ll_access_names(ll_event_access(ev), ll_event_is_net(ev), names, sizeof(names)),
 		ll_event_object(ev, object, sizeof(object)),
-		ll_event_dest_fd(ev) >= 0 ? " to " : "",
-		ll_event_dest_fd(ev) >= 0 ? ll_event_dest_path(ev) : "");
+		ll_event_dest_path(ev)[0] ? " to " : "", ll_event_dest_path(ev));
 	fflush(st->tty);
 	if (!fgets(line, sizeof(line), st->tty))
 		return 'd';
@@ -715,31 +734,41 @@ static void out_of_memory(struct state *st, const char *what)
 		st->learn_failed = true;
 }
 
-#define BATCH 64
+#define BATCH LL_RECV_MAX
 
-/* Answers a burst of events with (at most) one commit. */
+/* What became of an event of a batch. */
+enum outcome {
+	DENY,	 /* to deny */
+	STAGED,	 /* to allow after the batch's commit */
+	GRANTED, /* allowed, with its rule */
+};
+
+/*
+ * Answers a batch of events: each one in one call, but for renames and
+ * links, whose rules are staged for (at most) one commit, answered after it.
+ * The log lists them in the order they came.
+ */
 static void handle_events(struct state *st)
 {
-	bool allow[BATCH];
-	struct timespec received[BATCH];
-	size_t count = 0, i;
+	enum outcome outcome[BATCH];
+	long wait_us[BATCH];
+	struct timespec received;
 	bool staged = false;
+	int count, i;
 
-	while (count < BATCH && ll_event_recv(ll_supervisor_fd(st->sup), st->events[count]) > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &received[count]);
-		count++;
-	}
+	count = ll_event_recv_batch(ll_supervisor_fd(st->sup), st->events, BATCH, 0);
+	clock_gettime(CLOCK_MONOTONIC, &received);
 	for (i = 0; i < count; i++) {
 		struct ll_event *ev = st->events[i];
+		int ret = -1;
 
 		st->events_seen++;
-		allow[i] = false;
 		if (st->opt->permissive || st->opt->trace) {
 			const uint64_t access = rights_for(ev);
 
 			if (st->opt->trace)
 				warn_if_ancestor(st, ev);
-			allow[i] = !grant(st, ev, false, access);
+			ret = allow(st, ev, false, access);
 			if (st->opt->permissive && learn_event(&st->learned, ev, access))
 				out_of_memory(st, "permissive");
 			if (st->opt->trace && ll_trace_event(&st->trace, ev, st->inotify_fd))
@@ -750,8 +779,8 @@ static void handle_events(struct state *st)
 			if (answer == 'o' || answer == 't') {
 				const uint64_t access = rights_for(ev);
 
-				allow[i] = !grant(st, ev, answer == 't', access);
-				if (allow[i] && learn_answer(st, ev, answer == 't', access))
+				ret = allow(st, ev, answer == 't', access);
+				if (ret >= 0 && learn_answer(st, ev, answer == 't', access))
 					out_of_memory(st, "ask");
 			}
 			if (answer == 'n') {
@@ -763,15 +792,24 @@ static void handle_events(struct state *st)
 					out_of_memory(st, "ask");
 			}
 		}
-		staged = staged || allow[i];
+		outcome[i] = ret < 0 ? DENY : ret ? STAGED : GRANTED;
+		if (outcome[i] == GRANTED)
+			wait_us[i] = elapsed_us(&received);
+		staged = staged || outcome[i] == STAGED;
 	}
 	if (staged && ll_supervisor_commit(st->sup)) {
 		warn("commit failed: %s", strerror(errno));
-		memset(allow, 0, sizeof(allow));
+		for (i = 0; i < count; i++)
+			if (outcome[i] == STAGED)
+				outcome[i] = DENY;
 	}
 	for (i = 0; i < count; i++) {
-		ll_event_answer(ll_supervisor_fd(st->sup), st->events[i], allow[i]);
-		log_event(st, st->events[i], allow[i] ? "allow" : "deny", elapsed_us(&received[i]));
+		if (outcome[i] != GRANTED) {
+			ll_event_answer(ll_supervisor_fd(st->sup), st->events[i],
+					outcome[i] == STAGED);
+			wait_us[i] = elapsed_us(&received);
+		}
+		log_event(st, st->events[i], outcome[i] == DENY ? "deny" : "allow", wait_us[i]);
 		ll_event_release(st->events[i]);
 	}
 }

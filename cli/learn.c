@@ -160,7 +160,7 @@ int learn_event(struct learn *learn, const struct ll_event *ev, uint64_t access)
 	if ((ll_event_access(ev) & LEARN_MAKE_RIGHTS) &&
 	    note_created(learn, ll_event_object_path(ev), ll_event_name(ev)))
 		return -1;
-	if (ll_event_dest_fd(ev) >= 0 &&
+	if (ll_event_dest_path(ev)[0] &&
 	    (learn_path(learn, ll_event_dest_path(ev), access) ||
 	     note_created(learn, ll_event_dest_path(ev), ll_event_dest_name(ev))))
 		return -1;

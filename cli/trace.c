@@ -110,11 +110,11 @@ int ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotif
 	char path[8192], dest[8192];
 	int err = 0;
 
-	if (ll_event_is_net(ev) || ll_event_object_fd(ev) < 0)
+	if (ll_event_is_net(ev) || !ll_event_object_path(ev)[0])
 		return 0;
 	if (ll_event_name(ev)[0]) {
 		join(path, sizeof(path), ll_event_object_path(ev), ll_event_name(ev));
-		if (ll_event_dest_fd(ev) >= 0) {
+		if (ll_event_dest_path(ev)[0]) {
 			char pair[16400];
 
 			join(dest, sizeof(dest), ll_event_dest_path(ev), ll_event_dest_name(ev));

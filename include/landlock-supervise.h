@@ -22,9 +22,9 @@ extern "C" {
 
 /* The version of this header; ll_version() gives the library's. */
 #define LL_SUPERVISE_VERSION_MAJOR 0
-#define LL_SUPERVISE_VERSION_MINOR 1
+#define LL_SUPERVISE_VERSION_MINOR 2
 #define LL_SUPERVISE_VERSION_PATCH 0
-#define LL_SUPERVISE_VERSION_STRING "0.1.0"
+#define LL_SUPERVISE_VERSION_STRING "0.2.0"
 /* One number to compare: LL_SUPERVISE_VERSION >= LL_SUPERVISE_VERSION_AT(0, 1, 0). */
 #define LL_SUPERVISE_VERSION_AT(major, minor, patch) (((major) << 16) | ((minor) << 8) | (patch))
 #define LL_SUPERVISE_VERSION                                                            \
@@ -32,9 +32,10 @@ extern "C" {
 				LL_SUPERVISE_VERSION_PATCH)
 
 /*
- * The library exports only the functions declared here (symbol version
- * LANDLOCK_SUPERVISE_0.1); its types are opaque, so that their layout can
- * change without breaking the ABI.
+ * The library exports only the functions declared here (symbol versions
+ * LANDLOCK_SUPERVISE_0.1, and LANDLOCK_SUPERVISE_0.2 for those that 0.2
+ * added or changed); its types are opaque, so that their layout can change
+ * without breaking the ABI.
  */
 #if defined(__GNUC__) && __GNUC__ >= 4
 #define LL_EXPORT __attribute__((visibility("default")))
@@ -263,11 +264,58 @@ LL_EXPORT struct ll_event *ll_event_new(void);
 LL_EXPORT void ll_event_free(struct ll_event *event);
 
 /*
- * Receives one event into @event (releasing what it held): 1, 0 if none is
- * ready (non-blocking fd), -1 with errno.
+ * Receiving flags: LL_RECV_FDS also opens O_PATH descriptors of the object
+ * and of the destination (ll_event_object_fd(), ll_event_dest_fd()), which
+ * the event owns; without it, they are -1 and no descriptor is opened.
+ */
+#define LL_RECV_FDS (1U << 0)
+/* The most events one ll_event_recv_batch() call receives. */
+#define LL_RECV_MAX 64
+
+/*
+ * Receives one event into @event (releasing what it held), with its paths
+ * and no descriptor: 1, 0 if none is ready (non-blocking fd), -1 with errno.
+ * (Version 0.1 opened the descriptors: programs linked against it still get
+ * them; see ll_event_recv_flags().)
  */
 LL_EXPORT int ll_event_recv(int supervisor_fd, struct ll_event *event);
+/* The same with @flags: 0 or LL_RECV_FDS. */
+LL_EXPORT int ll_event_recv_flags(int supervisor_fd, struct ll_event *event, unsigned int flags);
+/*
+ * Receives up to @count events (at most LL_RECV_MAX) in one system call,
+ * into @events[0], @events[1]...: how many (from 1), 0 if none is ready
+ * (non-blocking fd), -1 with errno.  A blocking fd waits for the first one
+ * only.  The @count events are released first.
+ */
+LL_EXPORT int ll_event_recv_batch(int supervisor_fd, struct ll_event *const *events, size_t count,
+				  unsigned int flags);
+/* Allows or denies the access (a rule that allows it must be committed first). */
 LL_EXPORT int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow);
+
+/* ll_event_answer_grant() flags: also commit the rules staged before. */
+#define LL_GRANT_COMMIT_STAGED (1U << 0)
+
+/*
+ * Allows @event in one call: the kernel adds @access to the supervisor's
+ * rule for the event's object (its port, or its file or directory: the
+ * object of ll_event_object_fd() if the event has one, else the object its
+ * path names now) and commits that rule alone (with LL_GRANT_COMMIT_STAGED,
+ * with all that is staged) before the requester sees the answer.  @access
+ * is masked as ll_supervisor_grant_fd() masks it (handled rights, and only
+ * rights on files for a file).  The rule is recorded as
+ * ll_supervisor_grant_fd() and ll_supervisor_commit() record theirs, so that
+ * ll_supervisor_apply() can narrow it later.  0, or -1 with errno and the
+ * event not answered: ENOMSG (no right left to grant), ENOENT (no path, or
+ * the event was answered already), EINVAL, or an error of opening the path.
+ */
+LL_EXPORT int ll_event_answer_grant(struct ll_supervisor *sup, const struct ll_event *event,
+				    uint64_t access, unsigned int flags);
+/* The same with the rule on the object of @fd (a filesystem event). */
+LL_EXPORT int ll_event_answer_grant_fd(struct ll_supervisor *sup, const struct ll_event *event,
+				       int fd, uint64_t access, unsigned int flags);
+/* The same with the rule on @port (a network event). */
+LL_EXPORT int ll_event_answer_grant_port(struct ll_supervisor *sup, const struct ll_event *event,
+					 uint64_t port, uint64_t access, unsigned int flags);
 /* Closes the event's descriptors. */
 LL_EXPORT void ll_event_release(struct ll_event *event);
 
@@ -282,16 +330,22 @@ LL_EXPORT uint64_t ll_event_port(const struct ll_event *event);
 /*
  * The object (O_PATH, or -1): the file, or the directory in which
  * ll_event_name() is created or removed; the destination directory of a
- * rename or link (or -1) and its entry.  Owned by the event.
+ * rename or link (or -1) and its entry.  Owned by the event; only received
+ * with LL_RECV_FDS.
  */
 LL_EXPORT int ll_event_object_fd(const struct ll_event *event);
 LL_EXPORT int ll_event_dest_fd(const struct ll_event *event);
 /* Entry names ("" if none). */
 LL_EXPORT const char *ll_event_name(const struct ll_event *event);
 LL_EXPORT const char *ll_event_dest_name(const struct ll_event *event);
-/* The paths of the descriptors ("" if none): for display, never decisions. */
+/*
+ * The paths of the object and of the destination directory when the event
+ * was received ("" if none, or if it did not fit in PATH_MAX); a path may
+ * name another object by the time it is read.
+ */
 LL_EXPORT const char *ll_event_object_path(const struct ll_event *event);
 LL_EXPORT const char *ll_event_dest_path(const struct ll_event *event);
+/* Whether the object is a directory. */
 LL_EXPORT bool ll_event_object_is_dir(const struct ll_event *event);
 
 /* "/dir/name", "/path" or "tcp port N" of the event's object, for display. */

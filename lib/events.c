@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Receiving and answering supervisor events.  Paths are resolved from the
- * events' file descriptors for display only: decisions use the descriptors.
+ * Receiving and answering supervisor events.  The kernel writes the paths of
+ * the events' objects (LANDLOCK_RECV_PATH), for display and for the
+ * one-call grants (ll_event_answer_grant()), and opens descriptors of them
+ * only on request (LL_RECV_FDS).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,11 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "landlock-supervise.h"
 #include "internal.h"
+
+_Static_assert(LL_RECV_MAX == LANDLOCK_RECV_MAX_EVENTS, "LL_RECV_MAX is the kernel's");
 
 struct ll_event *ll_event_new(void)
 {
@@ -35,45 +38,94 @@ void ll_event_free(struct ll_event *event)
 	free(event);
 }
 
-static void fd_path(int fd, char *buf, size_t len)
+/* Copies the kernel's string field @src, always NUL-terminated. */
+static void copy_string(char *dst, const char *src, size_t size)
 {
-	char link[64];
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, buf, len - 1);
-	buf[n < 0 ? 0 : n] = '\0';
+	memcpy(dst, src, size);
+	dst[size - 1] = '\0';
 }
 
-int ll_event_recv(int supervisor_fd, struct ll_event *event)
+static void from_kernel(struct ll_event *event, const struct landlock_supervisor_event *raw)
 {
-	struct landlock_supervisor_event raw;
-	struct stat st;
+	_Static_assert(sizeof(event->object_path) == sizeof(raw->path), "path size");
+	_Static_assert(sizeof(event->name) == sizeof(raw->name), "name size");
 
-	ll_event_release(event);
-	if (ioctl(supervisor_fd, LANDLOCK_IOCTL_RECV_EVENT, &raw))
-		return errno == EAGAIN ? 0 : -1;
-	memset(event, 0, sizeof(*event));
-	event->cookie = raw.cookie;
-	event->access = raw.access;
-	event->net = raw.type == LANDLOCK_EVENT_NET;
-	event->pid = raw.tgid;
-	event->tid = raw.tid;
-	event->object_fd = raw.object_fd;
-	event->dest_fd = raw.dest_fd;
-	event->port = raw.port;
-	memcpy(event->name, raw.name, sizeof(event->name));
-	memcpy(event->dest_name, raw.dest_name, sizeof(event->dest_name));
-	event->name[sizeof(event->name) - 1] = '\0';
-	event->dest_name[sizeof(event->dest_name) - 1] = '\0';
-	fd_path(event->object_fd, event->object_path, sizeof(event->object_path));
-	fd_path(event->dest_fd, event->dest_path, sizeof(event->dest_path));
-	event->object_is_dir =
-		event->object_fd >= 0 && !fstat(event->object_fd, &st) && S_ISDIR(st.st_mode);
-	return 1;
+	event->cookie = raw->cookie;
+	event->access = raw->access;
+	event->net = raw->type == LANDLOCK_EVENT_NET;
+	event->pid = raw->tgid;
+	event->tid = raw->tid;
+	event->object_fd = raw->object_fd;
+	event->dest_fd = raw->dest_fd;
+	event->port = raw->port;
+	copy_string(event->name, raw->name, sizeof(event->name));
+	copy_string(event->dest_name, raw->dest_name, sizeof(event->dest_name));
+	copy_string(event->object_path, raw->path, sizeof(event->object_path));
+	copy_string(event->dest_path, raw->dest_path, sizeof(event->dest_path));
+	event->object_is_dir = raw->flags & LANDLOCK_EVENT_OBJECT_DIR;
+}
+
+int ll_event_recv_batch(int supervisor_fd, struct ll_event *const *events, size_t count,
+			unsigned int flags)
+{
+	struct landlock_supervisor_recv recv = { 0 };
+	struct landlock_supervisor_event *raw;
+	int received, saved;
+	size_t i;
+
+	if (!count || (flags & ~LL_RECV_FDS)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (count > LL_RECV_MAX)
+		count = LL_RECV_MAX;
+	for (i = 0; i < count; i++)
+		ll_event_release(events[i]);
+	/* 8.7 kB an event: on the heap, for the time of the call. */
+	raw = malloc(count * sizeof(*raw));
+	if (!raw)
+		return -1;
+	recv.events = (uintptr_t)raw;
+	recv.event_size = sizeof(*raw);
+	recv.count = count;
+	recv.flags = LANDLOCK_RECV_PATH | (flags & LL_RECV_FDS ? LANDLOCK_RECV_OBJECT_FD : 0);
+	received = ioctl(supervisor_fd, LANDLOCK_IOCTL_RECV_EVENTS, &recv);
+	saved = errno;
+	for (i = 0; received > 0 && i < (size_t)received && i < count; i++)
+		from_kernel(events[i], &raw[i]);
+	free(raw);
+	if (received < 0) {
+		errno = saved;
+		return saved == EAGAIN ? 0 : -1;
+	}
+	return received;
+}
+
+int ll_event_recv_flags(int supervisor_fd, struct ll_event *event, unsigned int flags)
+{
+	return ll_event_recv_batch(supervisor_fd, &event, 1, flags);
+}
+
+/*
+ * ll_event_recv() has two versions (lib/liblandlock-supervise.map): 0.2's
+ * opens no descriptor, 0.1's, for the programs linked against 0.1, opened
+ * them.
+ */
+#define LL_SYMVER(name) __attribute__((visibility("default"), symver(name)))
+
+LL_SYMVER("ll_event_recv@@LANDLOCK_SUPERVISE_0.2")
+int ll_event_recv_0_2(int supervisor_fd, struct ll_event *event);
+LL_SYMVER("ll_event_recv@LANDLOCK_SUPERVISE_0.1")
+int ll_event_recv_0_1(int supervisor_fd, struct ll_event *event);
+
+int ll_event_recv_0_2(int supervisor_fd, struct ll_event *event)
+{
+	return ll_event_recv_flags(supervisor_fd, event, 0);
+}
+
+int ll_event_recv_0_1(int supervisor_fd, struct ll_event *event)
+{
+	return ll_event_recv_flags(supervisor_fd, event, LL_RECV_FDS);
 }
 
 int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow)

@@ -181,35 +181,55 @@ static bool full(size_t count)
 	return count == 0 || (count >= 16 && !(count & (count - 1)));
 }
 
-/* Adds @obj (taking its fd) to the indexed set, or merges its rights. */
-static int add_object(struct ll_object **objects, size_t *count, struct objindex *index,
-		      struct ll_object obj)
+/* Makes room for one more object in the indexed set; 0 or -1 (ENOMEM). */
+static int make_room(struct ll_object **objects, size_t count, struct objindex *index)
 {
-	struct ll_object *found = find_object(index, *objects, &obj), *grown = *objects;
+	struct ll_object *grown = *objects;
+
+	if (full(count)) {
+		const size_t capacity = count ? count * 2 : 16;
+
+		grown = capacity < SIZE_MAX / sizeof(*grown)
+				? realloc(*objects, capacity * sizeof(*grown))
+				: NULL;
+		if (!grown)
+			return -1;
+		*objects = grown;
+	}
+	if ((count + 1) * 2 > index->num_slots && index_build(index, grown, count))
+		return -1;
+	return 0;
+}
+
+/*
+ * Adds @obj (taking its fd) to the indexed set, or merges its rights, in the
+ * room that make_room() made: allocates nothing, cannot fail.
+ */
+static void put_object(struct ll_object *objects, size_t *count, struct objindex *index,
+		       struct ll_object obj)
+{
+	struct ll_object *found = find_object(index, objects, &obj);
 
 	if (found) {
 		found->access |= obj.access;
 		if (obj.fd >= 0)
 			close(obj.fd);
-		return 0;
+		return;
 	}
-	if (full(*count)) {
-		const size_t capacity = *count ? *count * 2 : 16;
+	objects[*count] = obj;
+	*index_slot(index, objects, &obj) = ++*count;
+}
 
-		grown = capacity < SIZE_MAX / sizeof(*grown)
-				? realloc(*objects, capacity * sizeof(*grown))
-				: NULL;
-	}
-	if (!grown || ((*count + 1) * 2 > index->num_slots && index_build(index, grown, *count))) {
-		if (grown)
-			*objects = grown;
+/* Adds @obj (taking its fd) to the indexed set, or merges its rights. */
+static int add_object(struct ll_object **objects, size_t *count, struct objindex *index,
+		      struct ll_object obj)
+{
+	if (!find_object(index, *objects, &obj) && make_room(objects, *count, index)) {
 		if (obj.fd >= 0)
 			close(obj.fd);
 		return -1;
 	}
-	*objects = grown;
-	grown[*count] = obj;
-	*index_slot(index, grown, &obj) = ++*count;
+	put_object(*objects, count, index, obj);
 	return 0;
 }
 
@@ -228,26 +248,40 @@ static struct objindex *sup_index(struct ll_supervisor *sup)
 	return sup->index;
 }
 
-/* Opens @path as an object with the rights it may get in this layer. */
-static int open_object(const struct ll_supervisor *sup, const char *path, uint64_t access,
-		       struct ll_object *obj)
+/*
+ * Fills @obj for the object of @fd (which it does not take), with the rights
+ * of @access that a rule on it may carry in this layer; 0 or -1.
+ */
+static int fd_object(const struct ll_supervisor *sup, int fd, uint64_t access,
+		     struct ll_object *obj)
 {
 	struct stat st;
 
 	memset(obj, 0, sizeof(*obj));
-	obj->fd = open(path, O_PATH | O_CLOEXEC);
-	if (obj->fd < 0)
+	obj->fd = fd;
+	if (fstat(fd, &st))
 		return -1;
-	if (fstat(obj->fd, &st)) {
-		close(obj->fd);
-		return -1;
-	}
 	obj->dev = st.st_dev;
 	obj->ino = st.st_ino;
 	obj->is_dir = S_ISDIR(st.st_mode);
 	obj->access = access & sup->handled_fs;
 	if (!obj->is_dir)
 		obj->access &= ll_file_rights();
+	return 0;
+}
+
+/* Opens @path as an object with the rights it may get in this layer. */
+static int open_object(const struct ll_supervisor *sup, const char *path, uint64_t access,
+		       struct ll_object *obj)
+{
+	const int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fd_object(sup, fd, access, obj)) {
+		close(fd);
+		return -1;
+	}
 	return 0;
 }
 
@@ -473,17 +507,10 @@ fail:
 
 int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access)
 {
-	struct ll_object obj = { 0 };
-	struct stat st;
+	struct ll_object obj;
 
-	if (fstat(fd, &st))
+	if (fd_object(sup, fd, access, &obj))
 		return -1;
-	obj.dev = st.st_dev;
-	obj.ino = st.st_ino;
-	obj.is_dir = S_ISDIR(st.st_mode);
-	obj.access = access & sup->handled_fs;
-	if (!obj.is_dir)
-		obj.access &= ll_file_rights();
 	if (!obj.access)
 		return 0;
 	if (ll_rule_fd(sup->fd, fd, obj.access, 0))
@@ -507,6 +534,121 @@ int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t 
 	if (ll_rule_port(sup->fd, port, obj.access, 0) || !sup_index(sup))
 		return -1;
 	return add_object(&sup->objects, &sup->num_objects, sup->index, obj);
+}
+
+/*
+ * Answers @event: allowed, with @obj's rights added to the supervisor's rule
+ * for the event's object, or with @target for @obj's object (or port), and
+ * committed.  Then records @obj (taking its descriptor) as committed; on
+ * error, the event is not answered and @obj's descriptor is closed.
+ */
+static int answer_grant(struct ll_supervisor *sup, const struct ll_event *event,
+			struct ll_object obj, bool target, unsigned int flags)
+{
+	const struct landlock_supervisor_response response = {
+		.cookie = event->cookie,
+		.decision = LANDLOCK_SUPERVISOR_ALLOW,
+		.flags = LANDLOCK_RESPONSE_GRANT | (target ? LANDLOCK_RESPONSE_GRANT_TARGET : 0) |
+			 (flags & LL_GRANT_COMMIT_STAGED ? LANDLOCK_RESPONSE_COMMIT_STAGED : 0),
+		.grant_access = obj.access,
+		.grant_port = target && obj.fd < 0 ? obj.port : 0,
+		.grant_fd = target && obj.fd >= 0 ? obj.fd : 0,
+	};
+	int saved;
+
+	if (flags & ~LL_GRANT_COMMIT_STAGED)
+		errno = EINVAL;
+	else if (!obj.access)
+		errno = ENOMSG;
+	/* Room to record it first: once the kernel has the rule, so must we. */
+	else if (sup_index(sup) && !make_room(&sup->objects, sup->num_objects, sup->index) &&
+		 !ioctl(sup->fd, LANDLOCK_IOCTL_SEND_RESPONSE, &response)) {
+		sup->commits++;
+		put_object(sup->objects, &sup->num_objects, sup->index, obj);
+		return 0;
+	}
+	saved = errno;
+	if (obj.fd >= 0)
+		close(obj.fd);
+	errno = saved;
+	return -1;
+}
+
+/* @obj for the filesystem object of @fd (duplicated), with @access masked. */
+static int dup_object(const struct ll_supervisor *sup, int fd, uint64_t access,
+		      struct ll_object *obj)
+{
+	const int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	if (dup < 0)
+		return -1;
+	if (fd_object(sup, dup, access, obj)) {
+		const int saved = errno;
+
+		close(dup);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int ll_event_answer_grant(struct ll_supervisor *sup, const struct ll_event *event, uint64_t access,
+			  unsigned int flags)
+{
+	struct ll_object obj;
+
+	if (event->net) {
+		obj = (struct ll_object){ .fd = -1,
+					  .port = event->port,
+					  .access = access & sup->handled_net };
+		return answer_grant(sup, event, obj, false, flags);
+	}
+	/* The event's own object, which the descriptor is. */
+	if (event->object_fd >= 0) {
+		if (dup_object(sup, event->object_fd, access, &obj))
+			return -1;
+		return answer_grant(sup, event, obj, false, flags);
+	}
+	/*
+	 * Without a descriptor, the object its path names now: the rule goes
+	 * where the record says it is, even if the path changed meanwhile (the
+	 * access is then asked about again).
+	 */
+	if (!event->object_path[0]) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (open_object(sup, event->object_path, access, &obj))
+		return -1;
+	return answer_grant(sup, event, obj, true, flags);
+}
+
+int ll_event_answer_grant_fd(struct ll_supervisor *sup, const struct ll_event *event, int fd,
+			     uint64_t access, unsigned int flags)
+{
+	struct ll_object obj;
+
+	if (event->net) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (dup_object(sup, fd, access, &obj))
+		return -1;
+	return answer_grant(sup, event, obj, true, flags);
+}
+
+int ll_event_answer_grant_port(struct ll_supervisor *sup, const struct ll_event *event,
+			       uint64_t port, uint64_t access, unsigned int flags)
+{
+	const struct ll_object obj = { .fd = -1,
+				       .port = port,
+				       .access = access & sup->handled_net };
+
+	if (!event->net || port > 65535) {
+		errno = EINVAL;
+		return -1;
+	}
+	return answer_grant(sup, event, obj, true, flags);
 }
 
 int ll_supervisor_commit(struct ll_supervisor *sup)

@@ -42,7 +42,8 @@ static struct ll_event *event(const char *path, const char *name, uint64_t acces
 	static struct ll_event ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.object_fd = 0; /* any descriptor: never used by learning or tracing */
+	/* As received by the command: paths, no descriptor. */
+	ev.object_fd = -1;
 	ev.dest_fd = -1;
 	ev.access = access;
 	snprintf(ev.object_path, sizeof(ev.object_path), "%s", path);
@@ -108,6 +109,33 @@ static void test_learn_created(void)
 	CHECK(!strmap_contains(&l.rules, "/p/sub"));
 	CHECK(!strmap_contains(&l.rules, "/p/sub/new"));
 	learn_free(&l);
+}
+
+/* A rename: rules on both directories; traced as a rename and a creation. */
+static void test_rename(void)
+{
+	struct ll_event *ev = event("/p/src", "old", LANDLOCK_ACCESS_FS_REMOVE_FILE | MREG);
+	struct ll_trace trace;
+	struct learn l;
+
+	snprintf(ev->dest_path, sizeof(ev->dest_path), "/p/dst");
+	snprintf(ev->dest_name, sizeof(ev->dest_name), "new");
+	learn_init(&l);
+	ll_trace_init(&trace);
+	CHECK(learn_rights(ev, -1) == ll_event_access(ev));
+	CHECK(!learn_event(&l, ev, ll_event_access(ev)));
+	CHECK(rule(&l, "/p/src") == ll_event_access(ev) &&
+	      rule(&l, "/p/dst") == ll_event_access(ev));
+	CHECK(strmap_contains(&l.created, "/p/dst/new"));
+	CHECK(!ll_trace_event(&trace, ev, -1));
+	CHECK(trace.rename.count == 1 &&
+	      !strcmp(trace.rename.entries[0].key, "/p/src/old\n/p/dst/new"));
+	CHECK(strmap_contains(&trace.create, "/p/dst/new") && !trace.remove.count);
+	/* An event whose path the supervisor could not get: not traced. */
+	ev = event("", NULL, R);
+	CHECK(!ll_trace_event(&trace, ev, -1) && !trace.read.count);
+	learn_free(&l);
+	ll_trace_free(&trace);
 }
 
 static const char *const forbidden[] = { "/etc", "/home/user", "/root" };
@@ -235,6 +263,7 @@ int main(void)
 	test_strmap();
 	test_narrow_rights();
 	test_learn_created();
+	test_rename();
 	test_fold_limits();
 	test_scale();
 	test_write_atomic();

@@ -3,7 +3,8 @@
 # program built from the installed tree only, through pkg-config: linked
 # with the shared library and with the static one, run.  And the shared
 # library exports exactly the functions of the header, each at symbol
-# version LANDLOCK_SUPERVISE_0.1.  Prints "N passed, N failed".
+# version LANDLOCK_SUPERVISE_0.1 or, for those that 0.2 added or changed,
+# LANDLOCK_SUPERVISE_0.2.  Prints "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${LL_BUILD_DIR:-$top/build}
@@ -91,7 +92,56 @@ else
 	bad "exported symbols differ from the header's functions:"
 	diff <(echo "$want") <(echo "$got") | sed 's/^/#   /'
 fi
-unversioned=$(nm -D --defined-only "$lib" | awk '$2 == "T" && $3 !~ /@@LANDLOCK_SUPERVISE_0\.1$/')
-t "every export at version LANDLOCK_SUPERVISE_0.1" test -z "$unversioned"
+# Version nodes: 0.1's functions at LANDLOCK_SUPERVISE_0.1, those that 0.2
+# added or changed at LANDLOCK_SUPERVISE_0.2, and 0.1's ll_event_recv (which
+# opened descriptors) kept for the programs linked against 0.1.
+at() {
+	nm -D --defined-only "$lib" | awk -v v="$1" '$2 == "T" && $3 ~ v { sub(/@.*/, "", $3); print $3 }' |
+		sort -u | tr '\n' ' '
+}
+t "every export at version LANDLOCK_SUPERVISE_0.1 or 0.2" \
+	test -z "$(nm -D --defined-only "$lib" | awk '$2 == "T" && $3 !~ /@@?LANDLOCK_SUPERVISE_0\.[12]$/')"
+added="ll_event_answer_grant ll_event_answer_grant_fd ll_event_answer_grant_port ll_event_recv ll_event_recv_batch ll_event_recv_flags "
+t "0.2's functions at LANDLOCK_SUPERVISE_0.2: $(at '@@LANDLOCK_SUPERVISE_0[.]2$')" \
+	test "$(at '@@LANDLOCK_SUPERVISE_0[.]2$')" = "$added"
+t "0.1's ll_event_recv kept (non-default version)" \
+	test "$(at '[^@]@LANDLOCK_SUPERVISE_0[.]1$')" = "ll_event_recv "
+
+# Which ll_event_recv a program gets: one linked against 0.1 (here, against a
+# stand-in with 0.1's node) keeps 0.1's; one built now gets 0.2's.
+mkdir -p "$tmp/old"
+cat >"$tmp/old/stub.c" <<'C'
+void *ll_event_new(void) { return 0; }
+void ll_event_free(void *event) { (void)event; }
+int ll_event_recv(int fd, void *event) { (void)fd; (void)event; return 0; }
+C
+printf 'LANDLOCK_SUPERVISE_0.1 { global: ll_event_new; ll_event_free; ll_event_recv; local: *; };\n' \
+	>"$tmp/old/stub.map"
+cat >"$tmp/recv.c" <<'C'
+#include <landlock-supervise.h>
+
+int main(void)
+{
+	struct ll_event *event = ll_event_new();
+	int ret = ll_event_recv(-1, event);
+
+	ll_event_free(event);
+	return ret == -1 ? 0 : 1;
+}
+C
+binding() { # PROGRAM: the version of ll_event_recv it is bound to
+	LD_LIBRARY_PATH=$dest/usr/lib LD_DEBUG=bindings "$1" 2>&1 |
+		sed -n "s/.*normal symbol \`ll_event_recv' \[\(.*\)\]$/\1/p"
+}
+cc -shared -fPIC -Wl,-soname,liblandlock-supervise.so.0 -Wl,--version-script="$tmp/old/stub.map" \
+	-o "$tmp/old/liblandlock-supervise.so" "$tmp/old/stub.c" &&
+	cc $(pc --cflags) -o "$tmp/recv-0.1" "$tmp/recv.c" -L"$tmp/old" -llandlock-supervise &&
+	cc $(pc --cflags) -o "$tmp/recv-0.2" "$tmp/recv.c" $(pc --libs)
+t "a program linked against 0.1 gets ll_event_recv@LANDLOCK_SUPERVISE_0.1: $(binding "$tmp/recv-0.1")" \
+	test "$(binding "$tmp/recv-0.1")" = LANDLOCK_SUPERVISE_0.1
+t "a program built now gets ll_event_recv@@LANDLOCK_SUPERVISE_0.2: $(binding "$tmp/recv-0.2")" \
+	test "$(binding "$tmp/recv-0.2")" = LANDLOCK_SUPERVISE_0.2
+t "both run (EBADF from either version)" sh -c \
+	"LD_LIBRARY_PATH='$dest/usr/lib' '$tmp/recv-0.1' && LD_LIBRARY_PATH='$dest/usr/lib' '$tmp/recv-0.2'"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
