@@ -37,7 +37,7 @@ build() {
 	done
 	g++ -std=c++17 $san -Wall -Wextra -Werror -I"$top/lib" $(pkg-config --cflags tomlplusplus) \
 		-c -o "$U/san/toml.o" "$top/lib/toml.cpp" || return 1
-	for f in user/policy_test conformance/conformance; do
+	for f in user/policy_test user/events_test conformance/conformance; do
 		gcc -std=gnu11 $san -Wall -Wextra -Werror -I"$top/include" -I"$top/lib" \
 			-isystem "$B/headers/include" -c -o "$U/san/${f#*/}.o" "$top/tests/$f.c" &&
 			g++ $san -o "$U/${f#*/}" "$U/san/${f#*/}.o" "$U"/san/{uapi,policy,config,json,supervisor,events,toml}.o \
@@ -50,6 +50,12 @@ build() {
 		-o "$U/cli_test" "$top/tests/user/cli_test.c" \
 		"$top"/cli/{learn,strmap,trace,output}.c -L"$U" -Wl,-rpath,"$U" \
 		-llandlock-supervise $(pkg-config --libs json-c) || return 1
+	# The events tests again, without ASan (which UML cannot run), for the
+	# end-to-end run in the patched kernel.
+	gcc -std=gnu11 -g -O1 -pthread -Wall -Wextra -Werror -I"$top/include" -I"$top/lib" \
+		-isystem "$B/headers/include" -o "$U/events_test_uml" "$top/tests/user/events_test.c" \
+		"$U/liblandlock-supervise.a" $(pkg-config --libs json-c yajl tomlplusplus) -lstdc++ ||
+		return 1
 }
 
 run() {
@@ -58,6 +64,11 @@ run() {
 
 	echo "unit tests (host, ASan/UBSan):"
 	out=$("$U/policy_test" 2>&1); echo "$out" | tail -n 5
+	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+
+	echo "library events, argument checks and failed grants (host, ASan/UBSan):"
+	out=$("$U/events_test" 2>&1); echo "$out" | tail -n 5
 	read -r p f < <(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
 	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
 

@@ -230,6 +230,70 @@ t_permissive_many() {
 		sh -c 'cat many/d/* >/dev/null' && [ ! -s many/replay.jsonl ]
 }
 
+# 7f. A rename and a link: rules on both directories (staged for one
+# commit), logged with their destination, learned, replayed with no event.
+t_permissive_rename() {
+	rm -rf rn; mkdir -p rn/a rn/b; echo x >rn/a/f; echo y >rn/a/g
+	local job='mv rn/a/f rn/b/f2 && ln rn/a/g rn/b/g2'
+	"$tool" --base "$base" --permissive=rn/learned.json --log rn/log.jsonl -- sh -c "$job" ||
+		return 1
+	[ -e rn/b/f2 ] && [ -e rn/b/g2 ] && [ ! -e rn/a/f ] || { ls -R rn; return 1; }
+	python3 - rn/learned.json rn/log.jsonl "$work/rn" <<'P' || return 1
+import json, sys
+p = json.load(open(sys.argv[1])); d = sys.argv[3]
+rules = {}
+for e in p["pathBeneath"]:
+    for x in e["parent"]:
+        rules.setdefault(x, set()).update(e["allowedAccess"])
+for sub in ("a", "b"):
+    assert {"refer", "make_reg", "remove_file"} <= rules.get(d + "/" + sub, set()), rules
+lines = [json.loads(l) for l in open(sys.argv[2])]
+moves = [e for e in lines if e.get("dest") == d + "/b/f2"]
+assert moves and moves[0]["object"] == d + "/a/f" and moves[0]["decision"] == "allow", lines
+P
+	rm -rf rn/a rn/b; mkdir -p rn/a rn/b; echo x >rn/a/f; echo y >rn/a/g
+	"$tool" --base "$base" --policy rn/learned.json --log rn/replay.jsonl -- sh -c "$job" &&
+		[ ! -s rn/replay.jsonl ] || { cat rn/replay.jsonl; return 1; }
+}
+
+# 7g. A denied bind in permissive mode: the port is learned (the rule goes
+# with the answer) and replays with no event.
+t_permissive_net() {
+	mkdir -p nt
+	local job='import socket; s = socket.socket(); s.bind(("127.0.0.1", 20555)); s.close()'
+	"$tool" --base "$base" --bind-tcp 1 --permissive=nt/learned.json --log nt/log.jsonl -- \
+		python3 -c "$job" || return 1
+	python3 - nt/learned.json nt/log.jsonl <<'P' || return 1
+import json, sys
+p = json.load(open(sys.argv[1]))
+ports = {x: e["allowedAccess"] for e in p.get("netPort", []) for x in e["port"]}
+assert ports.get(20555) == ["bind_tcp"], ports
+lines = [json.loads(l) for l in open(sys.argv[2])]
+net = [e for e in lines if e["type"] == "net"]
+assert len(net) == 1 and net[0]["port"] == 20555 and net[0]["decision"] == "allow", net
+P
+	"$tool" --base "$base" --bind-tcp 1 --policy nt/learned.json --log nt/replay.jsonl -- \
+		python3 -c "$job" && [ ! -s nt/replay.jsonl ] || { cat nt/replay.jsonl; return 1; }
+}
+
+# 7h. --ask, "allow its directory tree" on a file: the rule is on the
+# directory (the answer carries it), so the next file asks nothing.
+t_ask_tree() {
+	mkdir -p at/d; echo one >at/d/f; echo two >at/d/g
+	printf 't\n' | script -qfec "$tool --base $base --ask=at/answers.json -- sh -c 'cat at/d/f at/d/g'" \
+		at/typescript >at/out 2>&1
+	grep -qw one at/out && grep -qw two at/out || { cat at/out; return 1; }
+	[ "$(grep -c 'wants read_file on' at/out)" -eq 1 ] || { cat at/out; return 1; }
+	grep -q "\"$work/at/d\"" at/answers.json && ! grep -q "at/d/f" at/answers.json ||
+		{ cat at/answers.json; return 1; }
+}
+
+# 7i. The library's events in this kernel (tests/user/events_test.c):
+# batches, paths without descriptors, one-call grants, their record.
+t_lib_events() {
+	"$(dirname "$tool")/events_test_uml"
+}
+
 # 7d. SIGINT goes to the command, and the learned policy is still written
 # (atomically: no temporary file left); SIGTERM the same for a trace.
 t_signals() {
@@ -395,7 +459,8 @@ t_kmemleak() {
 
 tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
-	t_permissive_narrow t_permissive_many t_signals t_log_fields t_ask_pty t_trace_build t_errors t_exit_status"
+	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
+	t_ask_tree t_trace_build t_errors t_exit_status t_lib_events"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
 # LL_E2E_TESTS="t_signals t_watch_names" runs only these.
 tests=${LL_E2E_TESTS:-$tests}

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Tests of the library's events: receiving (batches, paths, descriptors on
+ * request) and answering with a grant in one call, recorded so that a later
+ * ll_supervisor_apply() narrows it.
+ *
+ * On any kernel: the argument checks, and that a grant that cannot be sent
+ * answers nothing, records nothing and leaks no descriptor (on a stand-in
+ * supervisor).  In the patched kernel (tests/e2e/run.sh runs it in UML):
+ * the same against a real supervisor and a sandboxed child that accesses
+ * files and ports on command.  Prints "N passed, N failed".
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <ftw.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "landlock-supervise.h"
+#include "internal.h" /* a stand-in supervisor and events, on any kernel */
+#include "check.h"
+
+#define R LANDLOCK_ACCESS_FS_READ_FILE
+#define W LANDLOCK_ACCESS_FS_WRITE_FILE
+#define RD LANDLOCK_ACCESS_FS_READ_DIR
+#define MREG LANDLOCK_ACCESS_FS_MAKE_REG
+#define BIND LANDLOCK_ACCESS_NET_BIND_TCP
+
+static char dir[64];
+
+static size_t open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	size_t count = 0;
+
+	while (d && readdir(d))
+		count++;
+	if (d)
+		closedir(d);
+	return count;
+}
+
+static void path_of(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static void make_file(const char *name)
+{
+	char path[128];
+
+	path_of(path, sizeof(path), name);
+	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+}
+
+/* --- On any kernel --------------------------------------------------------- */
+
+static void test_recv_arguments(void)
+{
+	struct ll_event *events[3] = { ll_event_new(), ll_event_new(), ll_event_new() };
+	int pipefd[2];
+
+	CHECK(events[0] && events[1] && events[2] && !pipe2(pipefd, O_CLOEXEC));
+	CHECK(ll_event_object_fd(events[0]) == -1 && ll_event_dest_fd(events[0]) == -1);
+	CHECK(!ll_event_object_path(events[0])[0] && !ll_event_object_is_dir(events[0]));
+	errno = 0;
+	CHECK(ll_event_recv_batch(pipefd[0], events, 0, 0) == -1 && errno == EINVAL);
+	CHECK(ll_event_recv_flags(pipefd[0], events[0], 1U << 1) == -1 && errno == EINVAL);
+	/* Not a supervisor: the ioctl's error; what the events held is released. */
+	events[1]->object_fd = dup(pipefd[1]);
+	CHECK(ll_event_recv_batch(pipefd[0], events, 3, LL_RECV_FDS) == -1 && errno == ENOTTY);
+	CHECK(events[1]->object_fd == -1);
+	CHECK(ll_event_recv(pipefd[0], events[2]) == -1 && errno == ENOTTY);
+	CHECK(ll_event_recv(-1, events[2]) == -1 && errno == EBADF);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	ll_event_free(events[0]);
+	ll_event_free(events[1]);
+	ll_event_free(events[2]);
+}
+
+/* A supervisor whose descriptor is not one: every answer fails (ENOTTY). */
+static struct ll_supervisor *stand_in(void)
+{
+	struct ll_supervisor *sup = calloc(1, sizeof(*sup));
+
+	if (sup) {
+		sup->fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		sup->handled_fs = R | W | RD | MREG;
+		sup->handled_net = BIND;
+	}
+	return sup;
+}
+
+static void fake_event(struct ll_event *ev, const char *name, bool net)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->cookie = 7;
+	ev->object_fd = ev->dest_fd = -1;
+	ev->net = net;
+	ev->port = net ? 20000 : 0;
+	ev->access = net ? BIND : R;
+	if (name)
+		path_of(ev->object_path, sizeof(ev->object_path), name);
+}
+
+static void test_grant_errors(void)
+{
+	struct ll_supervisor *sup = stand_in();
+	struct ll_event *ev = ll_event_new();
+	const size_t fds = open_fds();
+	int fd;
+
+	CHECK(sup && sup->fd >= 0 && ev);
+	if (!sup || !ev)
+		return;
+	fake_event(ev, "a", false);
+	/* Masked to nothing: read_dir on a file, or a right not handled. */
+	CHECK(ll_event_answer_grant(sup, ev, RD, 0) == -1 && errno == ENOMSG);
+	CHECK(ll_event_answer_grant(sup, ev, LANDLOCK_ACCESS_FS_EXECUTE, 0) == -1 &&
+	      errno == ENOMSG);
+	CHECK(ll_event_answer_grant(sup, ev, R, 1U << 5) == -1 && errno == EINVAL);
+	/* The answer fails: nothing recorded, nothing committed. */
+	CHECK(ll_event_answer_grant(sup, ev, R | RD, LL_GRANT_COMMIT_STAGED) == -1 &&
+	      errno == ENOTTY);
+	fake_event(ev, "missing", false);
+	CHECK(ll_event_answer_grant(sup, ev, R, 0) == -1 && errno == ENOENT);
+	fake_event(ev, NULL, false);
+	CHECK(ll_event_answer_grant(sup, ev, R, 0) == -1 && errno == ENOENT);
+	/* With the event's descriptor (LL_RECV_FDS). */
+	fake_event(ev, NULL, false);
+	ev->object_fd = open(dir, O_PATH | O_CLOEXEC);
+	CHECK(ll_event_answer_grant(sup, ev, RD, 0) == -1 && errno == ENOTTY);
+	ll_event_release(ev);
+	CHECK(ev->object_fd == -1);
+	/* Targets of the wrong kind, ports out of range. */
+	fd = open(dir, O_PATH | O_CLOEXEC);
+	fake_event(ev, NULL, true);
+	CHECK(ll_event_answer_grant_fd(sup, ev, fd, R, 0) == -1 && errno == EINVAL);
+	CHECK(ll_event_answer_grant_port(sup, ev, 65536, BIND, 0) == -1 && errno == EINVAL);
+	CHECK(ll_event_answer_grant_port(sup, ev, 20001, R, 0) == -1 && errno == ENOMSG);
+	CHECK(ll_event_answer_grant_port(sup, ev, 20001, BIND, 0) == -1 && errno == ENOTTY);
+	CHECK(ll_event_answer_grant(sup, ev, BIND, 0) == -1 && errno == ENOTTY);
+	fake_event(ev, "a", false);
+	CHECK(ll_event_answer_grant_port(sup, ev, 20001, BIND, 0) == -1 && errno == EINVAL);
+	CHECK(ll_event_answer_grant_fd(sup, ev, -1, R, 0) == -1 && errno == EBADF);
+	CHECK(ll_event_answer_grant_fd(sup, ev, fd, R, 0) == -1 && errno == ENOTTY);
+	close(fd);
+	CHECK(ll_supervisor_num_objects(sup) == 0 && ll_supervisor_commits(sup) == 0);
+	CHECK(open_fds() == fds);
+	ll_event_free(ev);
+	ll_supervisor_free(sup);
+}
+
+/* --- In the patched kernel ------------------------------------------------- */
+
+/*
+ * The sandboxed child runs commands from a pipe ("r PATH" reads, "c PATH"
+ * creates, "b PORT" binds, "t P1 P2 P3" reads three files from three threads
+ * at once) and writes back the errno of each (0: success).
+ */
+static int to_child = -1, from_child = -1;
+static pid_t child;
+
+static void *read_thread(void *path)
+{
+	const int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const long err = fd < 0 ? errno : 0;
+
+	if (fd >= 0)
+		close(fd);
+	return (void *)err;
+}
+
+static int child_bind(int port)
+{
+	const struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
+	const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int err = 0;
+
+	if (s < 0 || bind(s, (const struct sockaddr *)&addr, sizeof(addr)))
+		err = errno;
+	if (s >= 0)
+		close(s);
+	return err;
+}
+
+static void __attribute__((noreturn)) child_loop(FILE *in, int out)
+{
+	char line[512], a[160], b[160], c[160];
+
+	while (fgets(line, sizeof(line), in)) {
+		int err = 0, fd;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == 'r' || line[0] == 'c') {
+			fd = open(line + 2,
+				  line[0] == 'r' ? O_RDONLY | O_CLOEXEC
+						 : O_CREAT | O_WRONLY | O_CLOEXEC,
+				  0644);
+			err = fd < 0 ? errno : 0;
+			if (fd >= 0)
+				close(fd);
+		} else if (line[0] == 'b') {
+			err = child_bind(atoi(line + 2));
+		} else if (line[0] == 't' && sscanf(line + 2, "%159s %159s %159s", a, b, c) == 3) {
+			char *paths[3] = { a, b, c };
+			pthread_t threads[3];
+			void *ret;
+			int i;
+
+			for (i = 0; i < 3; i++)
+				pthread_create(&threads[i], NULL, read_thread, paths[i]);
+			for (i = 0; i < 3; i++) {
+				pthread_join(threads[i], &ret);
+				err = err ? err : (int)(long)ret;
+			}
+		}
+		if (write(out, &err, sizeof(err)) != sizeof(err))
+			break;
+	}
+	_exit(0);
+}
+
+static int start_child(struct ll_supervisor *sup)
+{
+	const int see = ll_supervisee_get(ll_supervisor_fd(sup));
+	int down[2], up[2];
+
+	if (see < 0 || pipe2(down, O_CLOEXEC) || pipe2(up, O_CLOEXEC))
+		return -1;
+	child = fork();
+	if (child == 0) {
+		FILE *in = fdopen(down[0], "r");
+
+		close(ll_supervisor_fd(sup));
+		close(down[1]);
+		close(up[0]);
+		if (!in || ll_restrict_self(see))
+			_exit(1);
+		child_loop(in, up[1]);
+	}
+	close(see);
+	close(down[0]);
+	close(up[1]);
+	to_child = down[1];
+	from_child = up[0];
+	return child < 0 ? -1 : 0;
+}
+
+/* Sends a command ("r" and a file of the test directory...). */
+static void command(char op, const char *arg)
+{
+	char line[512];
+	int len;
+
+	if (op == 'b' || op == 't')
+		len = snprintf(line, sizeof(line), "%c %s\n", op, arg);
+	else
+		len = snprintf(line, sizeof(line), "%c %s/%s\n", op, dir, arg);
+	if (write(to_child, line, len) != len)
+		perror("events_test: command");
+}
+
+/* The result of the last command (an errno), or -1 after 10 s. */
+static int result(void)
+{
+	struct pollfd pfd = { .fd = from_child, .events = POLLIN };
+	int err;
+
+	if (poll(&pfd, 1, 10000) != 1 || read(from_child, &err, sizeof(err)) != sizeof(err))
+		return -1;
+	return err;
+}
+
+/* Waits up to 10 s for an event, then receives up to @count: how many. */
+static int receive(struct ll_supervisor *sup, struct ll_event **events, size_t count,
+		   unsigned int flags)
+{
+	struct pollfd pfd = { .fd = ll_supervisor_fd(sup), .events = POLLIN };
+
+	if (poll(&pfd, 1, 10000) != 1)
+		return -1;
+	return ll_event_recv_batch(ll_supervisor_fd(sup), events, count, flags);
+}
+
+static bool same_file(int fd, const char *name)
+{
+	struct stat a, b;
+	char path[128];
+
+	path_of(path, sizeof(path), name);
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static bool path_is(const struct ll_event *ev, const char *name)
+{
+	char path[128];
+
+	path_of(path, sizeof(path), name);
+	return !strcmp(ll_event_object_path(ev), path);
+}
+
+/* No event is waiting. */
+static bool no_event(struct ll_supervisor *sup, struct ll_event *ev)
+{
+	return ll_event_recv(ll_supervisor_fd(sup), ev) == 0;
+}
+
+static int open_path(const char *name)
+{
+	char path[128];
+
+	path_of(path, sizeof(path), name);
+	return open(path, O_PATH | O_CLOEXEC);
+}
+
+/*
+ * Stages a rule for @staged, answers a read of @granted with its rule (and
+ * @flags), then reads @staged: with LL_GRANT_COMMIT_STAGED, the staged rule
+ * came with the grant; without, the read is denied (asked, then denied).
+ */
+static void staged_then_granted(struct ll_supervisor *sup, struct ll_event **events,
+				const char *staged, const char *granted, unsigned int flags)
+{
+	const int fd = open_path(staged);
+
+	CHECK(!ll_supervisor_grant_fd(sup, fd, R));
+	close(fd);
+	command('r', granted);
+	CHECK(receive(sup, events, 1, 0) == 1 && path_is(events[0], granted));
+	CHECK(!ll_event_answer_grant(sup, events[0], R, flags));
+	CHECK(result() == 0);
+	command('r', staged);
+	if (flags & LL_GRANT_COMMIT_STAGED) {
+		CHECK(result() == 0 && no_event(sup, events[0]));
+		return;
+	}
+	CHECK(receive(sup, events, 1, 0) == 1 && path_is(events[0], staged));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), events[0], false));
+	CHECK(result() == EACCES);
+}
+
+static void test_live(void)
+{
+	struct ll_event *events[8];
+	struct ll_policy *empty = ll_policy_new();
+	struct ll_supervisor *sup = ll_supervisor_new(R | W | RD | MREG, BIND, 0, true);
+	char threads[512], err[LL_ERR_LEN];
+	struct ll_event *ev;
+	int i, n, fd, got, first;
+
+	for (i = 0; i < 8; i++)
+		events[i] = ll_event_new();
+	ev = events[0];
+	CHECK(sup != NULL && empty != NULL);
+	if (!sup || !empty || start_child(sup))
+		return;
+	fcntl(ll_supervisor_fd(sup), F_SETFL, O_NONBLOCK);
+
+	/* A read: path, no descriptor; granted in one call. */
+	command('r', "a");
+	CHECK(receive(sup, events, 1, 0) == 1);
+	CHECK(ll_event_object_fd(ev) == -1 && ll_event_dest_fd(ev) == -1);
+	CHECK(path_is(ev, "a") && !ll_event_object_is_dir(ev) && !ll_event_name(ev)[0]);
+	CHECK(ll_event_access(ev) == R && !ll_event_is_net(ev) && ll_event_pid(ev) == child);
+	/* Nothing left of read_dir on a file: not answered. */
+	CHECK(ll_event_answer_grant(sup, ev, RD, 0) == -1 && errno == ENOMSG);
+	CHECK(ll_event_answer_grant(sup, ev, R | RD, 0) == 0);
+	CHECK(result() == 0);
+	CHECK(ll_supervisor_num_objects(sup) == 1 && ll_supervisor_commits(sup) == 1);
+	/* Answered already. */
+	CHECK(ll_event_answer_grant(sup, ev, R, 0) == -1 && errno == ENOENT);
+	CHECK(ll_supervisor_num_objects(sup) == 1 && ll_supervisor_commits(sup) == 1);
+	command('r', "a");
+	CHECK(result() == 0 && no_event(sup, ev));
+
+	/* Three threads at once: one batch. */
+	snprintf(threads, sizeof(threads), "%s/b %s/c %s/d", dir, dir, dir);
+	command('t', threads);
+	usleep(300000);
+	n = receive(sup, events, 8, 0);
+	got = first = n;
+	CHECK(n >= 1);
+	for (i = 0; i < n; i++)
+		CHECK(!ll_event_answer_grant(sup, events[i], R, 0));
+	while (n > 0 && got < 3 && (n = receive(sup, events, 8, 0)) > 0)
+		for (i = 0; i < n; i++, got++)
+			CHECK(!ll_event_answer_grant(sup, events[i], R, 0));
+	CHECK(got == 3 && result() == 0);
+	printf("three events: %s\n", first == 3 ? "one batch" : "several receives");
+	CHECK(ll_supervisor_num_objects(sup) == 4);
+
+	/* A creation: the directory is the object. */
+	command('c', "sub/new");
+	CHECK(receive(sup, events, 1, 0) == 1);
+	CHECK(path_is(ev, "sub") && ll_event_object_is_dir(ev) &&
+	      !strcmp(ll_event_name(ev), "new"));
+	CHECK(ll_event_access(ev) == MREG);
+	CHECK(!ll_event_answer_grant(sup, ev, MREG | R | W, 0));
+	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 5);
+
+	/* Descriptors on request, and the two-step way. */
+	command('r', "e");
+	CHECK(receive(sup, events, 1, LL_RECV_FDS) == 1);
+	CHECK(ll_event_object_fd(ev) >= 0 && same_file(ll_event_object_fd(ev), "e"));
+	CHECK(path_is(ev, "e"));
+	CHECK(!ll_supervisor_grant_fd(sup, ll_event_object_fd(ev), R));
+	CHECK(!ll_supervisor_commit(sup));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, true));
+	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 6);
+	/* A grant on the event's own descriptor. */
+	command('r', "f");
+	CHECK(receive(sup, events, 1, LL_RECV_FDS) == 1);
+	CHECK(!ll_event_answer_grant(sup, ev, R, 0));
+	ll_event_release(ev);
+	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 7);
+
+	/* Another target: the file's directory, which then covers its files. */
+	command('r', "t/f");
+	CHECK(receive(sup, events, 1, 0) == 1 && path_is(ev, "t/f"));
+	fd = open_path("t");
+	CHECK(!ll_event_answer_grant_fd(sup, ev, fd, R | RD, 0));
+	close(fd);
+	CHECK(result() == 0);
+	command('r', "t/g");
+	CHECK(result() == 0 && no_event(sup, ev));
+
+	/* Staged rules: committed with the grant only if asked. */
+	staged_then_granted(sup, events, "s2", "s1", LL_GRANT_COMMIT_STAGED);
+	staged_then_granted(sup, events, "s4", "s3", 0);
+	CHECK(!ll_supervisor_commit(sup));
+
+	/* Ports: the event's, or another one. */
+	command('b', "20321");
+	CHECK(receive(sup, events, 1, 0) == 1);
+	CHECK(ll_event_is_net(ev) && ll_event_port(ev) == 20321 && ll_event_access(ev) == BIND);
+	CHECK(!ll_event_object_path(ev)[0]);
+	fd = open_path("t");
+	CHECK(ll_event_answer_grant_fd(sup, ev, fd, R, 0) == -1 && errno == EINVAL);
+	close(fd);
+	CHECK(!ll_event_answer_grant(sup, ev, BIND | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0));
+	CHECK(result() == 0);
+	command('b', "20322");
+	CHECK(receive(sup, events, 1, 0) == 1 && ll_event_port(ev) == 20322);
+	CHECK(!ll_event_answer_grant_port(sup, ev, 20323, BIND, 0));
+	/* Its call restarts and is denied again there. */
+	CHECK(receive(sup, events, 1, 0) == 1 && ll_event_port(ev) == 20322);
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
+	CHECK(result() == EACCES);
+	command('b', "20323");
+	CHECK(result() == 0 && no_event(sup, ev));
+
+	/* The record: an empty policy narrows every rule, granted in any way. */
+	CHECK(ll_supervisor_num_objects(sup) == 14);
+	CHECK(!ll_supervisor_apply(sup, empty, 0, err, sizeof(err)));
+	CHECK(ll_supervisor_num_objects(sup) == 0);
+	command('r', "a");
+	CHECK(receive(sup, events, 1, 0) == 1 && path_is(ev, "a"));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
+	CHECK(result() == EACCES);
+	command('b', "20323");
+	CHECK(receive(sup, events, 1, 0) == 1);
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
+	CHECK(result() == EACCES);
+
+	close(to_child);
+	waitpid(child, NULL, 0);
+	close(from_child);
+	for (i = 0; i < 8; i++)
+		ll_event_free(events[i]);
+	ll_supervisor_free(sup);
+	ll_policy_free(empty);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+int main(void)
+{
+	static const char *const files[] = { "a",   "b",   "c",	 "d",  "e",  "f",
+					     "t/f", "t/g", "s1", "s2", "s3", "s4" };
+	char path[128];
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "/tmp/events_test.XXXXXX");
+	if (!mkdtemp(dir))
+		return 2;
+	path_of(path, sizeof(path), "sub");
+	mkdir(path, 0755);
+	path_of(path, sizeof(path), "t");
+	mkdir(path, 0755);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		make_file(files[i]);
+	signal(SIGPIPE, SIG_IGN);
+	test_recv_arguments();
+	test_grant_errors();
+	if (ll_missing_feature(true))
+		printf("no supervisor notification in this kernel: live tests skipped\n");
+	else
+		test_live();
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
