@@ -11,19 +11,26 @@
  * children execute this program again to read, so that the domain crosses
  * execve() while commits land), while the supervisor
  * commits random changes (add, intersect, clear, replace) in one thread and
- * answers events at random in another.
+ * answers events at random in another: denied, allowed, or allowed with a
+ * rule for the event's directory or port in the same call
+ * (LANDLOCK_RESPONSE_GRANT, with or without _GRANT_TARGET and
+ * _COMMIT_STAGED), received in batches of 1 to 4 with elements of the older,
+ * current and a larger size, with paths or not.
  * Checks that every access that succeeded was allowed by a version committed
- * during it, that accesses fail with EACCES only (no restart code or EINTR
- * leaks), that every event got one answer, and that the supervisor's memory
- * is given back (slab) once it is closed.
+ * during it (a grant's commit included), that accesses fail with EACCES only
+ * (no restart code or EINTR leaks), that every event got one answer, that
+ * received events are what the kernel says (filled size, zeroed tail, the
+ * path that readlink() gives for the object's descriptor, the directory
+ * flag), and that the supervisor's memory is given back (slab) once it is
+ * closed.
  *
  * With "nested", the workers run under LAYERS (2 or 3; by default 2 or 3
  * according to the seed) supervised layers, each with its own notifying
  * supervisor and a few supervisee rules of its own: the outer supervisor is
  * this process, each inner one is a sandboxed process of the layers outside
  * it, with the same committer and an answerer that allows (after committing a
- * rule that allows the event's access, or without committing) or denies at
- * random.  The committers also intersect their rules with a shared ordinary
+ * rule that allows the event's access, in two steps or with the answer, or
+ * without committing) or denies at random.  The committers also intersect their rules with a shared ordinary
  * ruleset (LANDLOCK_RULE_INTERSECT_RULESET) and commit unions and
  * intersections of it with random rulesets, in both argument orders
  * (LANDLOCK_IOCTL_COMMIT_RULESET), while a third thread of each supervisor
@@ -53,6 +60,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +113,7 @@ struct record {
  */
 struct layer {
 	struct version see;
-	unsigned long num_versions, events, answers, unidentified, loops, bad_events;
+	unsigned long num_versions, events, answers, grants, unidentified, loops, bad_events;
 	struct version versions[MAX_VERSIONS];
 };
 
@@ -430,12 +438,20 @@ static int event_object(const struct landlock_supervisor_event *event)
 	return -1;
 }
 
+/* How an event is answered. */
+enum answer {
+	ANSWER_DENY,
+	ANSWER_ALLOW, /* plain (restarts only after a commit) */
+	ANSWER_GRANT, /* allow with a rule for its access, in one call */
+};
+
 /*
  * A nested run's answer: check and record the event, then allow it after a
- * commit that allows it, allow it without a commit, or deny it.
+ * commit that allows it (in two steps, or in one with the answer), allow it
+ * without a commit, or deny it.
  */
-static __u32 nested_answer(const struct landlock_supervisor_event *event, double received,
-			   unsigned int *seed)
+static enum answer nested_answer(const struct landlock_supervisor_event *event, double received,
+				 unsigned int *seed)
 {
 	const bool net = event->type == LANDLOCK_EVENT_NET;
 	const __u64 handled = net ? BIND : R | MK | RM;
@@ -451,11 +467,11 @@ static __u32 nested_answer(const struct landlock_supervisor_event *event, double
 		if (lv->bad_events++ < 5)
 			fprintf(stderr, "stress: layer %d: event of type %u for access %#llx\n",
 				layer_index, event->type, (unsigned long long)event->access);
-		return LANDLOCK_SUPERVISOR_DENY;
+		return ANSWER_DENY;
 	}
 	if (!slot || object < 0) {
 		lv->unidentified++;
-		return rand_r(seed) % 2 ? LANDLOCK_SUPERVISOR_ALLOW : LANDLOCK_SUPERVISOR_DENY;
+		return rand_r(seed) % 2 ? ANSWER_ALLOW : ANSWER_DENY;
 	}
 	/* The worker waits in this access: its slot does not change meanwhile. */
 	seq = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
@@ -477,9 +493,9 @@ static __u32 nested_answer(const struct landlock_supervisor_event *event, double
 				"stress: layer %d: more than %d events for one %s access to %d (%#llx)\n",
 				layer_index, LOOP_BOUND, net ? "port" : "file", object,
 				(unsigned long long)event->access);
-		return LANDLOCK_SUPERVISOR_DENY;
+		return ANSWER_DENY;
 	}
-	switch (rand_r(seed) % 3) {
+	switch (rand_r(seed) % 4) {
 	case 0: /* commit a rule that allows it, then allow */
 		pthread_mutex_lock(&commit_lock);
 		if (lv->num_versions < MAX_VERSIONS - 1) {
@@ -498,12 +514,143 @@ static __u32 nested_answer(const struct landlock_supervisor_event *event, double
 			commit_locked(-1);
 		}
 		pthread_mutex_unlock(&commit_lock);
-		/* fallthrough */
-	case 1: /* allow (only a commit in between restarts the call) */
-		return LANDLOCK_SUPERVISOR_ALLOW;
+		return ANSWER_ALLOW;
+	case 1: /* the same in one call */
+		return ANSWER_GRANT;
+	case 2: /* allow (only a commit in between restarts the call) */
+		return ANSWER_ALLOW;
 	default:
-		return LANDLOCK_SUPERVISOR_DENY;
+		return ANSWER_DENY;
 	}
+}
+
+/*
+ * Sends @response, allowing @event with a rule for its access on its
+ * directory or port (LANDLOCK_RESPONSE_GRANT, at random with
+ * LANDLOCK_RESPONSE_GRANT_TARGET and LANDLOCK_RESPONSE_COMMIT_STAGED), and
+ * records the version it commits.  The model's rules are on the directories:
+ * for a file, the rule goes to its directory (GRANT_TARGET).  The staged
+ * rules are the committed ones (commit_lock), so committing them changes
+ * nothing else.  Returns the ioctl's result.
+ */
+static int send_grant(const struct landlock_supervisor_event *event,
+		      struct landlock_supervisor_response *response, unsigned int *seed)
+{
+	const bool net = event->type == LANDLOCK_EVENT_NET;
+	const int object = event_object(event);
+	const bool on_file = !net && !(event->flags & LANDLOCK_EVENT_OBJECT_DIR);
+	int ret;
+
+	pthread_mutex_lock(&commit_lock);
+	if (object < 0 || lv->num_versions >= MAX_VERSIONS - 1) {
+		pthread_mutex_unlock(&commit_lock);
+		return ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, response);
+	}
+	response->flags = LANDLOCK_RESPONSE_GRANT;
+	if (on_file || rand_r(seed) % 2)
+		response->flags |= LANDLOCK_RESPONSE_GRANT_TARGET;
+	if (rand_r(seed) % 2)
+		response->flags |= LANDLOCK_RESPONSE_COMMIT_STAGED;
+	response->grant_access = net ? BIND : event->access;
+	if (response->flags & LANDLOCK_RESPONSE_GRANT_TARGET) {
+		if (net)
+			response->grant_port = 20000 + object;
+		else
+			response->grant_fd = dir_fd(object);
+	}
+	state.start = now();
+	ret = ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, response);
+	state.end = now();
+	if (response->grant_fd > 0)
+		close(response->grant_fd);
+	/* On error, nothing was committed. */
+	if (!ret) {
+		if (net)
+			state.port[object] |= BIND;
+		else
+			state.dir[object] |= event->access;
+		lv->versions[lv->num_versions] = state;
+		__atomic_store_n(&lv->num_versions, lv->num_versions + 1, __ATOMIC_RELEASE);
+		lv->grants++;
+	}
+	pthread_mutex_unlock(&commit_lock);
+	return ret;
+}
+
+/*
+ * What the kernel wrote of a received event: the size it says it filled,
+ * the path of its object as readlink() reads it from its descriptor, the
+ * directory flag; counted as a bad event otherwise.
+ */
+static void check_received(const struct landlock_supervisor_event *event, __u32 flags)
+{
+	char link[64], path[sizeof(event->path)];
+	const char *bad = NULL;
+	struct stat st;
+	ssize_t len;
+
+	if (event->type != LANDLOCK_EVENT_FS || event->object_fd < 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", event->object_fd);
+	len = readlink(link, path, sizeof(path) - 1);
+	path[len < 0 ? 0 : len] = '\0';
+	if (fstat(event->object_fd, &st))
+		bad = "no object";
+	else if (!(event->flags & LANDLOCK_EVENT_OBJECT_DIR) != !S_ISDIR(st.st_mode))
+		bad = "directory flag";
+	else if ((flags & LANDLOCK_RECV_PATH) ? strcmp(path, event->path) : !!event->path[0])
+		bad = "path";
+	if (bad && lv->bad_events++ < 5)
+		fprintf(stderr, "stress: layer %d: event %s: \"%s\" for \"%s\"\n", layer_index, bad,
+			event->path, path);
+}
+
+/* Events received at once, at most. */
+#define RECV_BATCH 4
+
+/*
+ * Receives up to RECV_BATCH events into @events, with elements of a random
+ * size (as an older or a newer program would give), descriptors, and paths
+ * at random; the kernel's part checked.  How many, or -1.
+ */
+static int receive(struct landlock_supervisor_event *events, __u32 *flags, unsigned int *seed)
+{
+	static const __u32 sizes[] = { LANDLOCK_SUPERVISOR_EVENT_SIZE_VER0,
+				       LANDLOCK_SUPERVISOR_EVENT_SIZE_VER1, sizeof(*events) + 64 };
+	static __thread unsigned char buf[RECV_BATCH * (sizeof(*events) + 64)];
+	const __u32 size = sizes[rand_r(seed) % 3];
+	const size_t kept = size < sizeof(*events) ? size : sizeof(*events);
+	struct landlock_supervisor_recv recv = {
+		.events = (__u64)(uintptr_t)buf,
+		.event_size = size,
+		.count = 1 + rand_r(seed) % RECV_BATCH,
+	};
+	int n, i;
+	size_t k;
+
+	*flags = LANDLOCK_RECV_OBJECT_FD;
+	if (size >= LANDLOCK_SUPERVISOR_EVENT_SIZE_VER1 && rand_r(seed) % 2)
+		*flags |= LANDLOCK_RECV_PATH;
+	recv.flags = *flags;
+	memset(buf, 0xa5, recv.count * size);
+	n = ioctl(sup, LANDLOCK_IOCTL_RECV_EVENTS, &recv);
+	if (n > (int)recv.count || (n > 0 && recv.event_size != kept)) {
+		if (lv->bad_events++ < 5)
+			fprintf(stderr, "stress: layer %d: %d events of %u bytes for %u of %u\n",
+				layer_index, n, recv.event_size, recv.count, size);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&events[i], 0, sizeof(events[i]));
+		memcpy(&events[i], buf + (size_t)i * size, kept);
+		/* The kernel zeroes what it does not know. */
+		for (k = kept; k < size; k++)
+			if (buf[(size_t)i * size + k] && lv->bad_events++ < 5)
+				fprintf(stderr,
+					"stress: layer %d: byte %zu of an event not zeroed\n",
+					layer_index, k);
+	}
+	return n;
 }
 
 /* The answerer: every event gets one random answer. */
@@ -513,36 +660,50 @@ static void *answerer(void *arg)
 
 	while (!stop) {
 		struct pollfd pfd = { .fd = sup, .events = POLLIN };
-		struct landlock_supervisor_event event;
-		struct landlock_supervisor_response response = {};
-		struct slot *slot = NULL;
+		struct landlock_supervisor_event events[RECV_BATCH];
 		double received;
+		__u32 flags;
+		int n, i;
 
 		if (poll(&pfd, 1, 50) <= 0)
 			continue;
-		if (ioctl(sup, LANDLOCK_IOCTL_RECV_EVENT, &event))
-			continue;
+		n = receive(events, &flags, &seed);
 		received = now();
-		lv->events++;
-		response.cookie = event.cookie;
-		if (nested) {
-			response.decision = nested_answer(&event, received, &seed);
-			slot = find_slot(event.tid);
-		} else {
-			response.decision = rand_r(&seed) % 2 ? LANDLOCK_SUPERVISOR_ALLOW
-							      : LANDLOCK_SUPERVISOR_DENY;
+		for (i = 0; i < n; i++) {
+			const struct landlock_supervisor_event *event = &events[i];
+			struct landlock_supervisor_response response = { .cookie = event->cookie };
+			struct slot *slot = NULL;
+			enum answer answer;
+			int err;
+
+			lv->events++;
+			check_received(event, flags);
+			if (nested) {
+				answer = nested_answer(event, received, &seed);
+				slot = find_slot(event->tid);
+			} else {
+				answer = rand_r(&seed) % 2   ? ANSWER_DENY
+					 : rand_r(&seed) % 3 ? ANSWER_ALLOW
+							     : ANSWER_GRANT;
+			}
+			response.decision = answer == ANSWER_DENY ? LANDLOCK_SUPERVISOR_DENY
+								  : LANDLOCK_SUPERVISOR_ALLOW;
+			if (slot) {
+				slot->ans_time = now();
+				__atomic_store_n(&slot->ans_seq, slot->seq, __ATOMIC_RELEASE);
+			}
+			if (answer == ANSWER_GRANT)
+				err = send_grant(event, &response, &seed);
+			else
+				err = ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response);
+			/* A withdrawn event (killed requester) is ENOENT. */
+			if (!err || errno == ENOENT)
+				lv->answers++;
+			if (event->object_fd >= 0)
+				close(event->object_fd);
+			if (event->dest_fd >= 0)
+				close(event->dest_fd);
 		}
-		if (event.object_fd >= 0)
-			close(event.object_fd);
-		if (event.dest_fd >= 0)
-			close(event.dest_fd);
-		if (slot) {
-			slot->ans_time = now();
-			__atomic_store_n(&slot->ans_seq, slot->seq, __ATOMIC_RELEASE);
-		}
-		/* A withdrawn event (killed requester) is ENOENT. */
-		if (!ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response) || errno == ENOENT)
-			lv->answers++;
 	}
 	return NULL;
 }
@@ -1084,15 +1245,17 @@ int main(int argc, char **argv)
 		loops += l->loops;
 		lost_answers += l->events - l->answers;
 		if (nested)
-			printf("stress: layer %d: %lu commits, %lu events (%lu unidentified), %lu answers\n",
-			       k, l->num_versions - 1, l->events, l->unidentified, l->answers);
+			printf("stress: layer %d: %lu commits, %lu events (%lu unidentified), %lu answers (%lu granting a rule)\n",
+			       k, l->num_versions - 1, l->events, l->unidentified, l->answers,
+			       l->grants);
 	}
 	/* Freed versions and events go after a grace period and a work. */
 	sleep(1);
 	objects_after = kmalloc_objects();
-	printf("stress: %lu commits, %lu accesses (%lu allowed, %lu denied), %lu events, %lu answers, kmalloc objects %+ld\n",
+	printf("stress: %lu commits, %lu accesses (%lu allowed, %lu denied), %lu events, %lu answers (%lu granting a rule), kmalloc objects %+ld\n",
 	       shared->layers[0].num_versions - 1, allowed + denied + bad_errors, allowed, denied,
-	       shared->layers[0].events, shared->layers[0].answers, objects_after - objects_before);
+	       shared->layers[0].events, shared->layers[0].answers, shared->layers[0].grants,
+	       objects_after - objects_before);
 	/*
 	 * A leak per event or commit would be thousands of objects.  Under
 	 * KASAN, freed objects wait in its quarantine and still count: debug
