@@ -5,17 +5,21 @@
  *   uapi_fuzz SECONDS SEED [THREADS]
  *
  * Random sequences of ruleset creation (all flags, sizes and masks), rules
- * (all types and flags, bad values and file descriptors), every ioctl,
- * closes, dups, forks that enforce random rulesets and access files and
- * ports, rulesets passed over Unix sockets (used or left in flight, or in an
- * unreachable cycle of sockets that only the Unix garbage collector frees),
- * supervisors killed while sandboxed tasks wait for them, compositions of
- * the same two rulesets in both argument orders at the same time (ruleset
- * union and intersection, LANDLOCK_RULE_INTERSECT_RULESET), and nested
- * supervised layers (two or three): a child sandboxed by a notifying
- * supervisor creates its own notifying supervisor and a grandchild in it
- * (and so on), each supervisor answering its events at random, while every
- * sandboxed task keeps the file descriptors of the supervisors that
+ * (all types and flags, bad values and file descriptors), every ioctl (event
+ * receives with every flag, element size and count, answers with every
+ * grant field, valid or not), closes, dups, forks that enforce random
+ * rulesets and access files and ports, rulesets passed over Unix sockets
+ * (used or left in flight, or in an unreachable cycle of sockets that only
+ * the Unix garbage collector frees), supervisors killed while sandboxed
+ * tasks wait for them, compositions of the same two rulesets in both
+ * argument orders at the same time (ruleset union and intersection,
+ * LANDLOCK_RULE_INTERSECT_RULESET), and nested supervised layers (two or
+ * three): a child sandboxed by a notifying supervisor creates its own
+ * notifying supervisor and a grandchild in it (and so on), each supervisor
+ * receiving its events in batches and answering them at random (in two
+ * steps, with a rule in the answer on the event's object or on another
+ * target, sometimes after an answer that the kernel must refuse), while
+ * every sandboxed task keeps the file descriptors of the supervisors that
  * supervise it and calls them (and a thread of a supervisor's owner
  * sometimes sandboxes only itself in the supervisor's layer and calls it).
  * Children end by alarm at the latest.  Success is the absence of kernel
@@ -24,7 +28,9 @@
  * descriptor by a task that this supervisor supervises must fail with EPERM
  * (a success is "supervised task used its own supervisor"; another error of
  * a well-formed call is reported too), and the supervisor's owner, whom it
- * does not supervise, never gets this EPERM.  With one thread (the
+ * does not supervise, never gets this EPERM; an invalid answer fails with
+ * its documented error and a valid one with ENOENT at most (a requester
+ * killed meanwhile).  With one thread (the
  * default) the seed reproduces a run; with THREADS > 1, threads share the
  * pool of file descriptors (one closes what another uses, receives on, or
  * commits to), each with its own seed, and the interleaving is the
@@ -42,6 +48,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +81,7 @@ static bool done[MAX_THREADS];
 static bool fault_injection;
 /* Shared with the children (MAP_SHARED): failures found, and counts. */
 static struct stats {
-	unsigned long failures, eperm, nested, compose, events;
+	unsigned long failures, eperm, nested, compose, events, grants;
 } * stats;
 /*
  * This task's /proc/thread-self/make-it-fail, under fault injection, at a
@@ -257,6 +264,80 @@ static void op_add_rule(void)
 		close(parent);
 }
 
+/* A random event size: too small, each version's, larger, absurd. */
+static __u32 event_size(void)
+{
+	static const __u32 sizes[] = {
+		0,
+		LANDLOCK_SUPERVISOR_EVENT_SIZE_VER0 - 1,
+		LANDLOCK_SUPERVISOR_EVENT_SIZE_VER0,
+		LANDLOCK_SUPERVISOR_EVENT_SIZE_VER1 - 1,
+		LANDLOCK_SUPERVISOR_EVENT_SIZE_VER1,
+		sizeof(struct landlock_supervisor_event),
+		sizeof(struct landlock_supervisor_event) + 64,
+		1U << 31,
+	};
+
+	return sizes[rnd(sizeof(sizes) / sizeof(sizes[0]))];
+}
+
+/* Room for the events of a receive of well-formed sizes. */
+#define RECV_ROOM (4 * (sizeof(struct landlock_supervisor_event) + 64))
+
+/*
+ * Closes the descriptors of @n events received with @recv (elements of
+ * recv->event_size bytes, as the kernel wrote back, in @buf).
+ */
+static void close_received(const struct landlock_supervisor_recv *recv, const void *buf, long n,
+			   __u32 stride)
+{
+	long i;
+
+	if (!(recv->flags & LANDLOCK_RECV_OBJECT_FD))
+		return;
+	for (i = 0; i < n && (size_t)(i + 1) * stride <= RECV_ROOM; i++) {
+		struct landlock_supervisor_event event;
+
+		memcpy(&event, (const char *)buf + i * stride, LANDLOCK_SUPERVISOR_EVENT_SIZE_VER0);
+		if (event.object_fd > 2)
+			close(event.object_fd);
+		if (event.dest_fd > 2)
+			close(event.dest_fd);
+	}
+}
+
+/* Random receive arguments into @buf (RECV_ROOM bytes); well-formed or not. */
+static void random_recv(struct landlock_supervisor_recv *recv, void *buf)
+{
+	static const __u32 counts[] = { 0, 1, 2, 4, 64, 65, ~0U };
+
+	memset(recv, 0, sizeof(*recv));
+	recv->event_size = event_size();
+	recv->count = counts[rnd(sizeof(counts) / sizeof(counts[0]))];
+	/* Never more than the buffer holds, unless it is meant to fault. */
+	recv->events = (__u64)(uintptr_t)(rnd(8) == 0 ? NULL : rnd(8) == 0 ? (void *)1 : buf);
+	if (recv->events == (uintptr_t)buf && (__u64)recv->count * recv->event_size > RECV_ROOM)
+		recv->count = recv->event_size ? RECV_ROOM / recv->event_size : 1;
+	recv->flags = rnd(4) ? rnd(4) : 1U << rnd(32);
+	recv->reserved = rnd(8) == 0;
+}
+
+/* Random response fields for @cookie: well-formed grants or not. */
+static void random_response(struct landlock_supervisor_response *response, __u64 cookie)
+{
+	memset(response, 0, sizeof(*response));
+	response->cookie = cookie;
+	response->decision = rnd(4) ? LANDLOCK_SUPERVISOR_ALLOW + rnd(2) : rnd(4);
+	response->flags = rnd(4) ? rnd(8) : 1U << rnd(32);
+	if (response->flags & LANDLOCK_RESPONSE_GRANT || rnd(8) == 0)
+		response->grant_access = rnd(2) ? mask(fs_all) : mask(net_all);
+	if (response->flags & LANDLOCK_RESPONSE_GRANT_TARGET || rnd(8) == 0) {
+		response->grant_port = rnd(4) ? 20000 + rnd(4) : mask(~0ULL);
+		response->grant_fd = rnd(2) ? pick_fd() : 0;
+	}
+	response->reserved = rnd(16) == 0;
+}
+
 static void op_ioctl(void)
 {
 	static const unsigned long cmds[] = {
@@ -264,38 +345,38 @@ static void op_ioctl(void)
 		LANDLOCK_IOCTL_COMMIT_SUPERVISOR,
 		LANDLOCK_IOCTL_CLEAR_SUPERVISOR,
 		LANDLOCK_IOCTL_COMMIT_RULESET,
-		LANDLOCK_IOCTL_RECV_EVENT,
+		LANDLOCK_IOCTL_RECV_EVENTS,
 		LANDLOCK_IOCTL_SEND_RESPONSE,
 		_IO('L', 0x2e),
+		_IOWR(0xBB, 0x04, struct landlock_supervisor_recv),
 	};
 	const unsigned long cmd = cmds[rnd(sizeof(cmds) / sizeof(cmds[0]))];
 	const int fd = pick_fd();
+	static __thread char buf[RECV_ROOM];
 	union {
-		struct landlock_supervisor_event event;
+		struct landlock_supervisor_recv recv;
 		struct landlock_supervisor_response response;
 		int fd;
 	} u;
+	__u32 stride;
 	long ret;
 
 	memset(&u, 0, sizeof(u));
-	if (cmd == LANDLOCK_IOCTL_RECV_EVENT && fd > 2)
+	if (cmd == LANDLOCK_IOCTL_RECV_EVENTS && fd > 2)
 		fcntl(fd, F_SETFL, O_NONBLOCK);
 	u.fd = pick_fd();
-	if (cmd == LANDLOCK_IOCTL_SEND_RESPONSE) {
-		u.response.cookie = rnd(64);
-		u.response.decision = rnd(4);
-		u.response.flags = rnd(8) == 0;
-	}
+	if (cmd == LANDLOCK_IOCTL_RECV_EVENTS)
+		random_recv(&u.recv, buf);
+	if (cmd == LANDLOCK_IOCTL_SEND_RESPONSE)
+		random_response(&u.response, rnd(64));
+	/* The kernel writes back the size it fills in: the stride is ours. */
+	stride = u.recv.event_size;
 	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	ret = ioctl(fd, cmd, rnd(6) == 0 ? 0UL : rnd(8) == 0 ? 1UL : (unsigned long)&u);
 	if (cmd == LANDLOCK_IOCTL_GET_SUPERVISEE_RULESET && ret >= 0)
 		keep(ret);
-	if (cmd == LANDLOCK_IOCTL_RECV_EVENT && !ret) {
-		if (u.event.object_fd >= 0)
-			close(u.event.object_fd);
-		if (u.event.dest_fd >= 0)
-			close(u.event.dest_fd);
-	}
+	if (cmd == LANDLOCK_IOCTL_RECV_EVENTS && ret > 0 && u.recv.events == (uintptr_t)buf)
+		close_received(&u.recv, buf, ret, stride);
 }
 
 /* A child that enforces random rulesets and accesses things. */
@@ -716,28 +797,43 @@ static void use_own_supervisor(int sup)
 		ret = ioctl(sup, LANDLOCK_IOCTL_COMMIT_RULESET, well_formed ? &operand : NULL);
 		break;
 	case 9: {
-		struct landlock_supervisor_event event;
+		static __thread char buf[RECV_ROOM];
+		struct landlock_supervisor_recv recv = {
+			.events = (__u64)(uintptr_t)buf,
+			.event_size = sizeof(struct landlock_supervisor_event),
+			.count = 1 + rnd(4),
+			.flags = rnd(4),
+		};
+		__u32 stride;
 
-		what = "LANDLOCK_IOCTL_RECV_EVENT";
+		what = "LANDLOCK_IOCTL_RECV_EVENTS";
 		/* Without an event, a receive would block (without the check). */
 		fcntl(sup, F_SETFL, O_NONBLOCK);
-		ret = ioctl(sup, LANDLOCK_IOCTL_RECV_EVENT, well_formed ? &event : NULL);
-		if (!ret) {
-			if (event.object_fd >= 0)
-				close(event.object_fd);
-			if (event.dest_fd >= 0)
-				close(event.dest_fd);
-		}
+		if (!well_formed)
+			random_recv(&recv, buf);
+		stride = recv.event_size;
+		ret = ioctl(sup, LANDLOCK_IOCTL_RECV_EVENTS, well_formed || rnd(4) ? &recv : NULL);
+		if (ret > 0 && recv.events == (uintptr_t)buf)
+			close_received(&recv, buf, ret, stride);
 		break;
 	}
 	default: {
-		const struct landlock_supervisor_response response = {
+		struct landlock_supervisor_response response = {
 			.cookie = rnd(64),
 			.decision = LANDLOCK_SUPERVISOR_ALLOW,
 		};
 
+		/* Well-formed: a plain answer, or one that grants. */
+		if (!well_formed) {
+			random_response(&response, rnd(64));
+		} else if (rnd(2)) {
+			response.flags = LANDLOCK_RESPONSE_GRANT |
+					 (rnd(2) ? LANDLOCK_RESPONSE_COMMIT_STAGED : 0);
+			response.grant_access = LANDLOCK_ACCESS_FS_READ_FILE;
+		}
 		what = "LANDLOCK_IOCTL_SEND_RESPONSE";
-		ret = ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, well_formed ? &response : NULL);
+		ret = ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE,
+			    well_formed || rnd(4) ? &response : NULL);
 		break;
 	}
 	}
@@ -795,18 +891,162 @@ static void __attribute__((noreturn)) nested_leaf(void)
 }
 
 /*
- * Answers the events of @sup at random (allow after a commit that allows
- * the access, allow, deny) until @child ends, while calling the supervisors
- * that supervise this task.
+ * Makes @r a response to @event that the kernel must refuse; returns the
+ * error it gives, or 0 where it may take it.  Bad decisions, flags and
+ * reserved fields, grant fields without LANDLOCK_RESPONSE_GRANT, a grant
+ * with a denial, of no right, of rights not handled, of directory rights on
+ * a file, with a port or a descriptor where none goes, a bad target.
+ */
+static int invalid_response(const struct landlock_supervisor_event *event,
+			    struct landlock_supervisor_response *r)
+{
+	const bool net = event->type == LANDLOCK_EVENT_NET;
+	/* The requester is visible (a child): the directory flag is told. */
+	const bool file = !net && event->tgid && !(event->flags & LANDLOCK_EVENT_OBJECT_DIR);
+
+	memset(r, 0, sizeof(*r));
+	r->cookie = event->cookie;
+	r->decision = LANDLOCK_SUPERVISOR_ALLOW;
+	r->flags = LANDLOCK_RESPONSE_GRANT;
+	r->grant_access = event->access;
+	switch (rnd(11)) {
+	case 0:
+		r->decision = rnd(2) ? 0 : 3;
+		return EINVAL;
+	case 1:
+		r->reserved = 1 + rnd(8);
+		return EINVAL;
+	case 2:
+		r->flags |= 1U << (3 + rnd(29));
+		return EINVAL;
+	case 3: /* grant fields without a grant */
+		r->flags = rnd(2) ? LANDLOCK_RESPONSE_GRANT_TARGET : 0;
+		r->decision = LANDLOCK_SUPERVISOR_ALLOW + rnd(2);
+		return r->flags ? EINVAL : event->access ? EINVAL : 0;
+	case 4:
+		r->decision = LANDLOCK_SUPERVISOR_DENY;
+		return EINVAL;
+	case 5:
+		r->grant_access = 0;
+		return ENOMSG;
+	case 6:
+		r->grant_access =
+			net ? LANDLOCK_ACCESS_NET_CONNECT_TCP : LANDLOCK_ACCESS_FS_EXECUTE;
+		return EINVAL;
+	case 7: /* a port without a target */
+		r->grant_port = 20000 + rnd(4);
+		return EINVAL;
+	case 8: /* a descriptor without a target */
+		r->grant_fd = 1 + rnd(2);
+		/*
+		 * For a network event, the kernel of this series takes it
+		 * (against "0 otherwise" in the header): not checked.
+		 */
+		return net ? 0 : EINVAL;
+	case 9: /* a bad target */
+		r->flags |= LANDLOCK_RESPONSE_GRANT_TARGET;
+		if (net) {
+			r->grant_port = 65536 + rnd(1000);
+			return EINVAL;
+		}
+		r->grant_fd = rnd(2) ? -1 : 1000;
+		return EBADF;
+	default: /* creation rights on a file */
+		if (!file)
+			return 0;
+		r->grant_access = LANDLOCK_ACCESS_FS_MAKE_REG;
+		return EINVAL;
+	}
+}
+
+/*
+ * A valid answer to @event: allow after a commit that allows the access (two
+ * steps), allow with a rule in the same call (on the event's object, or on
+ * the directory or another port: LANDLOCK_RESPONSE_GRANT_TARGET; at random
+ * with LANDLOCK_RESPONSE_COMMIT_STAGED), allow, or deny.
+ */
+static void answer_event(int sup, const struct landlock_supervisor_event *event)
+{
+	const bool net = event->type == LANDLOCK_EVENT_NET;
+	struct landlock_supervisor_response response = {
+		.cookie = event->cookie,
+		.decision = LANDLOCK_SUPERVISOR_ALLOW,
+	};
+	const int answer = rnd(5);
+	char path[128];
+	long ret;
+
+	if (answer == 0 && !net && event->object_fd >= 0) {
+		const struct landlock_path_beneath_attr attr = {
+			.allowed_access = event->access,
+			.parent_fd = event->object_fd,
+		};
+
+		syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH, &attr,
+			LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
+	} else if (answer == 0 && net) {
+		const struct landlock_net_port_attr attr = {
+			.allowed_access = event->access,
+			.port = event->port,
+		};
+
+		syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_NET_PORT, &attr,
+			LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
+	} else if (answer == 1 || answer == 2) {
+		response.flags =
+			LANDLOCK_RESPONSE_GRANT | (rnd(2) ? LANDLOCK_RESPONSE_COMMIT_STAGED : 0);
+		response.grant_access = event->access;
+	}
+	if (answer == 2) {
+		response.flags |= LANDLOCK_RESPONSE_GRANT_TARGET;
+		if (net) {
+			response.grant_port = 20000 + rnd(4);
+		} else {
+			snprintf(path, sizeof(path), "%s/d", dir);
+			response.grant_fd = open(path, O_PATH | O_CLOEXEC);
+		}
+	}
+	if (answer == 4)
+		response.decision = LANDLOCK_SUPERVISOR_DENY;
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	ret = ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response);
+	if (response.grant_fd > 0)
+		close(response.grant_fd);
+	if (ret && errno == EPERM)
+		fail("a supervisor's owner, not supervised by it, got EPERM (answer)");
+	/* A withdrawn event (requester killed): ENOENT. */
+	else if (ret && errno != ENOENT && response.grant_fd >= 0 && !fault_injection)
+		fail("answer %d (flags %#x) to an event (type %u, access %#llx): %s", answer,
+		     response.flags, event->type, (unsigned long long)event->access,
+		     strerror(errno));
+	else if (!ret && response.flags)
+		__atomic_add_fetch(&stats->grants, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Answers the events of @sup at random (see answer_event(), sometimes after
+ * an answer the kernel must refuse) until @child ends, while calling the
+ * supervisors that supervise this task.  Events come in batches of up to
+ * four, with descriptors and paths or not.
  */
 static void serve(int sup, pid_t child)
 {
+	static __thread char buf[RECV_ROOM];
+
 	while (waitpid(child, NULL, WNOHANG) == 0) {
 		struct pollfd pfd = { .fd = sup, .events = POLLIN };
-		struct landlock_supervisor_event event;
-		struct landlock_supervisor_response response = {};
-		const int answer = rnd(3);
+		struct landlock_supervisor_recv recv = {
+			.events = (__u64)(uintptr_t)buf,
+			.count = 1 + rnd(4),
+			.flags = rnd(4),
+		};
+		long n, i;
+		/* The stride: the kernel writes back the size it fills in. */
+		const __u32 stride = recv.flags & LANDLOCK_RECV_PATH || rnd(2)
+					     ? sizeof(struct landlock_supervisor_event)
+					     : LANDLOCK_SUPERVISOR_EVENT_SIZE_VER0;
 
+		recv.event_size = stride;
 		if (num_held && rnd(4) == 0)
 			use_own_supervisor(held[rnd(num_held)]);
 		if (rnd(6) == 0)
@@ -814,39 +1054,42 @@ static void serve(int sup, pid_t child)
 		if (poll(&pfd, 1, 20) <= 0)
 			continue;
 		__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
-		if (ioctl(sup, LANDLOCK_IOCTL_RECV_EVENT, &event)) {
+		n = ioctl(sup, LANDLOCK_IOCTL_RECV_EVENTS, &recv);
+		if (n < 0) {
 			if (errno == EPERM)
 				fail("a supervisor's owner, not supervised by it, got EPERM (receive)");
 			continue;
 		}
-		__atomic_add_fetch(&stats->events, 1, __ATOMIC_RELAXED);
-		if (answer == 0 && event.type == LANDLOCK_EVENT_FS && event.object_fd >= 0) {
-			const struct landlock_path_beneath_attr attr = {
-				.allowed_access = event.access,
-				.parent_fd = event.object_fd,
-			};
+		for (i = 0; i < n; i++) {
+			struct landlock_supervisor_event event = {};
+			struct landlock_supervisor_response invalid;
+			int expected;
 
-			syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_PATH_BENEATH, &attr,
-				LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
-		} else if (answer == 0 && event.type == LANDLOCK_EVENT_NET) {
-			const struct landlock_net_port_attr attr = {
-				.allowed_access = event.access,
-				.port = event.port,
-			};
-
-			syscall(SYS_landlock_add_rule, sup, LANDLOCK_RULE_NET_PORT, &attr,
-				LANDLOCK_ADD_RULE_COMMIT_SUPERVISOR);
+			memcpy(&event, buf + i * stride, stride);
+			__atomic_add_fetch(&stats->events, 1, __ATOMIC_RELAXED);
+			if (rnd(3) == 0) {
+				expected = invalid_response(&event, &invalid);
+				__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+				if (!ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &invalid)) {
+					if (expected)
+						fail("an invalid answer (flags %#x, access %#llx, port %llu, fd %d, reserved %u, decision %u) was taken",
+						     invalid.flags,
+						     (unsigned long long)invalid.grant_access,
+						     (unsigned long long)invalid.grant_port,
+						     invalid.grant_fd, invalid.reserved,
+						     invalid.decision);
+				} else if (expected && errno != expected && errno != ENOENT &&
+					   !fault_injection) {
+					fail("an invalid answer failed with %s, not %s",
+					     strerror(errno), strerror(expected));
+				}
+			}
+			answer_event(sup, &event);
+			if (event.object_fd >= 0)
+				close(event.object_fd);
+			if (event.dest_fd >= 0)
+				close(event.dest_fd);
 		}
-		if (event.object_fd >= 0)
-			close(event.object_fd);
-		if (event.dest_fd >= 0)
-			close(event.dest_fd);
-		response.cookie = event.cookie;
-		response.decision =
-			answer < 2 ? LANDLOCK_SUPERVISOR_ALLOW : LANDLOCK_SUPERVISOR_DENY;
-		__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
-		if (ioctl(sup, LANDLOCK_IOCTL_SEND_RESPONSE, &response) && errno == EPERM)
-			fail("a supervisor's owner, not supervised by it, got EPERM (answer)");
 	}
 }
 
@@ -1141,8 +1384,9 @@ int main(int argc, char **argv)
 			close(pool[i]);
 	while (wait(NULL) > 0)
 		;
-	printf("uapi_fuzz: %lu calls, %lu children, %lu compositions in both orders, %lu nested trees (%lu events), %lu EPERM through a supervisor that supervises the caller\n",
-	       calls, children, stats->compose, stats->nested, stats->events, stats->eperm);
+	printf("uapi_fuzz: %lu calls, %lu children, %lu compositions in both orders, %lu nested trees (%lu events, %lu answers with a rule), %lu EPERM through a supervisor that supervises the caller\n",
+	       calls, children, stats->compose, stats->nested, stats->events, stats->grants,
+	       stats->eperm);
 	if (stats->failures) {
 		printf("uapi_fuzz: FAILED (seed %u): %lu failures\n", first_seed, stats->failures);
 		return 1;
