@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the benchmarks into build/user (access_check, commit_bench,
-# notify_rtt): for make bench and for the smoke test of make check.
+# notify_rtt) and prepares the tracing benchmark's build in build/bench-trace
+# (bench/trace_prepare.py): for make bench and for the smoke test of make
+# check.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${LL_BUILD_DIR:-$top/build}
@@ -10,3 +12,11 @@ for b in access_check commit notify_rtt; do
 	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
 		-o "$U/${b/commit/commit_bench}" "$top/bench/$b.c" -luring
 done
+# The C build that bench/trace_build.sh traces: objects of the patched
+# kernel, with kbuild's own commands, from the UML build (the kernel make
+# check or make bench has just built; any UML build of the tree will do).
+kobj=$B/uml
+[ -e "$kobj/security/landlock/.cred.o.cmd" ] || kobj=${LL_UML_OUT:-$kobj}
+python3 "$top/bench/trace_prepare.py" "$kobj" "$B/linux" "$B/bench-trace" \
+	quick=security/landlock/cred.o,security/landlock/object.o,security/landlock/setup.o,arch/um/os-Linux/file.o,arch/um/os-Linux/util.o \
+	landlock=security/landlock oslinux=arch/um/os-Linux/... kernel=kernel/time >/dev/null

@@ -3,7 +3,8 @@
 """Turns the raw lines of bench/run.sh (one run) into docs/benchmarks.md."""
 import statistics
 import sys
-from collections import defaultdict
+
+import report_trace
 
 results, work = sys.argv[1], sys.argv[2]
 all_lines = [l.split() for l in open(results) if l.strip()]
@@ -424,65 +425,6 @@ def rtt_section():
 
 rtt_section()
 
-# --- Tracing
-w("## Dependency tracing of a C build")
-w("")
-w("This project's library (4 files, make -j1) built untraced, under")
-w("`landlock-supervise --trace` (base: examples/compiler.json, so the")
-w("toolchain is not traced), and under `strace -f -e trace=%file`.")
-w("")
-
-
-def trace_table(src, label):
-    tr = defaultdict(list)
-    for l in src:
-        if l[0] == "trace" and l[1] in ("plain", "landlock", "strace") and len(l) == 4:
-            tr[l[1]].append(float(l[3]))
-    if not tr["plain"]:
-        return tr
-    w("%s:" % label)
-    w("")
-    w("| build | median s (%d runs) | ratio to untraced |" % len(tr["plain"]))
-    w("|---|---|---|")
-    for k in ("plain", "landlock", "strace"):
-        if tr[k]:
-            w("| %s | %.2f | %s |" % (k, statistics.median(tr[k]) / 1e6,
-                                     ratio(statistics.median(tr[k]), statistics.median(tr["plain"]))))
-    w("")
-    if tr["landlock"] and tr["strace"]:
-        w("strace / landlock: %s." % ratio(statistics.median(tr["strace"]), statistics.median(tr["landlock"])))
-        w("")
-    for l in src:
-        if l[0] == "trace" and l[1] in ("files", "only-landlock", "only-strace"):
-            w("- %s" % " ".join(l[1:]))
-    w("")
-    return tr
-
-
-tr = trace_table(lines, "UML")
-tr_qemu = trace_table(qlines, "QEMU x86_64, 2 virtual CPUs")
-w("**Reading.** Targets: ≤ 1.2x untraced, at least 5x faster than strace.")
-for label, t in (("UML", tr), ("QEMU", tr_qemu)):
-    if not (t["plain"] and t["landlock"] and t["strace"]):
-        continue
-    plain = statistics.median(t["plain"])
-    over = statistics.median(t["landlock"]) / plain
-    speed = statistics.median(t["strace"]) / statistics.median(t["landlock"])
-    added_st = statistics.median(t["strace"]) / plain - 1
-    w("%s: `--trace` %.2fx untraced (%s); strace %.2fx slower than `--trace` (%s as a ratio"
-      " of build times); strace adds %.0f%% to the build, `--trace` %+.1f%%." % (
-          label, over, "met" if over <= 1.2 else "missed", speed,
-          "met" if speed >= 5 else "missed", 100 * added_st, 100 * (over - 1)))
-w("")
-w("Tracing only wakes the supervisor on a file's first access (later ones")
-w("are granted), while strace stops the build at every file system call.")
-w("Its overhead is within the noise of the untraced build; strace's is not.")
-w("The 5x target holds for the overheads (what tracing adds), not for the")
-w("build times: a compile is mostly computation, which neither tracer")
-w("slows, so strace does not make this build 5x slower.  In UML strace's")
-w("stops are host round trips and it triples the build; under QEMU the")
-w("compiler's computation is emulated and dominates, so strace adds less.")
-w("The file lists are compared on the project's files (both resolve names in")
-w("the build directory); the temporary file of `ar` has a random name in")
-w("each build.")
+# --- Tracing (bench/trace_build.sh, bench/trace_compare.py)
+report_trace.section(lines, qlines, w)
 print("\n".join(out))

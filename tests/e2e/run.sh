@@ -422,7 +422,8 @@ t_uapi_fuzz_threads() {
 
 # 12c. Every benchmark of make bench runs (LL_BENCH_QUICK: small counts),
 # prints all its lines (each way of the notification round trip included)
-# and none "failed", and the report is written.
+# and none "failed", tracing misses no file the compiler read, and the
+# report is written.
 # The demo of make run (examples/demo.sh) does what it shows.
 t_demo() {
 	rm -rf demo; mkdir -p demo
@@ -446,9 +447,15 @@ t_bench_smoke() {
 			grep -q "^$kind " "$out/raw.txt" || { echo "no '$kind' line"; return 1; }
 		done
 	done
+	# Tracing's ground truth: every file the compiler read (its -MD
+	# dependency files, system headers included) is in --trace's list.
+	grep -q '^trace deps 1 .* missing 0$' "$out/raw.txt" ||
+		{ grep '^trace \(deps\|missing\)' "$out/raw.txt"; echo "--trace missed files the compiler read"; return 1; }
 	python3 "$top/bench/report.py" "$out/raw.txt" "$out" >"$out/benchmarks.md" || return 1
 	grep -q '^- \*\*UML: first access with the best Landlock way' "$out/benchmarks.md" ||
 		{ echo "no first-access reading in the report"; return 1; }
+	grep -q '^## Dependency tracing of a real C build' "$out/benchmarks.md" ||
+		{ echo "no tracing section in the report"; return 1; }
 }
 
 # 13. Debug kernel only (LL_KMEMLEAK=1): nothing that the tests above

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs inside the patched kernel (bench/run.sh): dependency tracing of a real
+# C build, with ground truth, and its overhead.
+#   bench/trace_build.sh BIN_DIR SNAPSHOT [qemu]
+# SNAPSHOT is bench/trace_prepare.py's output: kernel objects (kbuild's own
+# compile commands, ccache off) and the files they read.  It is copied to the
+# guest's /run (a tmpfs), then built clean, untraced once to warm the caches,
+# then in rounds, each running the three ways one after the other
+# (round-robin, the order rotating): untraced, under
+# `landlock-supervise --trace` (no base policy: every file is traced, the
+# toolchain included) and under `strace -f -e trace=%file`.
+# After each traced build, bench/trace_compare.py checks the trace against
+# the compiler's own dependency files (-MD).
+# Raw lines ("trace ...") go to stdout for bench/report.py; a line with
+# "failed" if a file the compiler read is missing from the trace.
+# LL_BENCH_QUICK=1: one round of the "quick" group; LL_TRACE_ROUNDS and
+# LL_TRACE_GROUPS override the defaults.
+set -euo pipefail
+bin=$1
+snap=$2
+qemu=${3:-}
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [ -n "${LL_BENCH_QUICK:-}" ]; then
+	rounds=1 groups=quick
+elif [ -n "$qemu" ]; then
+	# Software emulation: compiles run several times slower than in UML.
+	rounds=3 groups=quick
+else
+	rounds=5 groups="landlock oslinux kernel"
+fi
+rounds=${LL_TRACE_ROUNDS:-$rounds}
+read -ra groups <<<"${LL_TRACE_GROUPS:-$groups}"
+
+# In the guest's /run, a tmpfs: not under /tmp, and not in the host directory
+# the guest may write (uncached 9p under QEMU makes a new inode at each
+# lookup, and rules tied to inodes do not hold there).
+work=/run/ll-bench/trace
+rm -rf "$work"; mkdir -p "$work/tmp"
+cp -a "$snap" "$work/tree"
+tree=$work/tree
+# Every way uses the same TMPDIR (landlock-supervise makes its own under it).
+export TMPDIR=$work/tmp LC_ALL=C
+# The output directories exist before each build (kbuild makes them before
+# it compiles): each way starts from the same clean state.
+clean() { # OUT
+	rm -rf "$1"
+	sed "s|^|$1/|" "$tree/dirs" | xargs mkdir -p
+}
+build() { # OUT [TRACER...]
+	local out=$1
+	shift
+	"$@" make -s -j1 -f "$tree/Makefile" -C "$tree/obj" T="$tree" OUT="$out" "${groups[@]}"
+}
+ns() { date +%s%N; }
+
+echo "trace code $(for g in "${groups[@]}"; do grep "^$g " "$tree/groups"; done | tr '\n' ' ')"
+echo "trace release $(cat "$tree/release" 2>/dev/null)"
+fail() { echo "trace failed: $*"; tail -n 20 "$work/build.log"; exit 1; }
+clean "$work/warm"
+t0=$(ns)
+build "$work/warm" >"$work/build.log" 2>&1 || fail "the warm-up build failed"
+t1=$(ns)
+echo "trace warm 0 $(((t1 - t0) / 1000))"
+
+ways=(plain landlock strace)
+status=0
+for ((r = 1; r <= rounds; r++)); do
+	for ((i = 0; i < 3; i++)); do
+		way=${ways[(i + r - 1) % 3]}
+		out=$work/out-$way
+		clean "$out"
+		tracer=()
+		case $way in
+		landlock) tracer=("$bin/landlock-supervise" --trace="$work/trace.json" --) ;;
+		strace) tracer=(strace -f -qq -e trace=%file -o "$work/strace.txt") ;;
+		esac
+		t0=$(ns)
+		build "$out" "${tracer[@]}" >"$work/build.log" 2>&1 || fail "the $way build failed"
+		t1=$(ns)
+		echo "trace $way $r $(((t1 - t0) / 1000))"
+	done
+	# Ground truth for this round's traced build; the details once, at the
+	# end, with the strace cross-check.
+	last=()
+	[ "$r" -eq "$rounds" ] && last=(--details --strace "$work/strace.txt")
+	python3 "$here/trace_compare.py" --round "$r" ${last[@]+"${last[@]}"} "$tree" \
+		"$work/out-landlock" "$work/trace.json" "$TMPDIR" || status=1
+done
+# What a base policy that allows the toolchain's directories hides (the
+# configuration of this benchmark before): one more traced build, untimed.
+if [ -z "${LL_BENCH_QUICK:-}" ] && [ -z "$qemu" ]; then
+	clean "$work/out-base"
+	build "$work/out-base" "$bin/landlock-supervise" --base "$here/../examples/compiler.json" \
+		--trace="$work/trace-base.json" -- >"$work/build.log" 2>&1 || fail "the build with --base failed"
+	python3 "$here/trace_compare.py" --base-check "$tree" "$work/out-base" "$work/trace-base.json" "$TMPDIR"
+fi
+exit $status
