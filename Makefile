@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp check-arm64 deb bench fuzz lint clean distclean user install uninstall
+.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp check-arm64 check-bisect deb bench fuzz lint clean distclean user install uninstall
 
 all: kernel user
 
@@ -163,6 +163,12 @@ deb:
 # kselftest and the stress test (not in check; see README).
 check-arm64:
 	@bash tests/arm64.sh
+
+# Every core patch built with W=1 and its kselftests run in UML, one patch
+# after the other (long: a UML build and a kselftest run per patch; not in
+# make check).
+check-bisect: deps
+	@bash kernel/scripts/kernel.sh bisect
 
 clean:
 	rm -rf $(B)/uml-run $(B)/qemu-run $(B)/check $(B)/check-smp $(B)/kselftest $(B)/series $(B)/user
