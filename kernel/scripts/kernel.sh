@@ -267,7 +267,8 @@ cmd_checkpatch() {
 	cmd_series >/dev/null 2>&1
 	# Debian's python3 has ply, for the SPDX check.
 	PATH=/usr/bin:$PATH perl "$K/scripts/checkpatch.pl" --strict --quiet \
-		--ignore FILE_PATH_CHANGES,OPEN_ENDED_LINE $(find "$B/series" -name '*.patch' | sort)
+		--ignore FILE_PATH_CHANGES,OPEN_ENDED_LINE \
+		$(find "$B/series" -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
 }
 
 cmd_headers() {
