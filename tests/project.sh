@@ -23,6 +23,8 @@ build() {
 	# The alternatives comparison (docs/alternatives.md).
 	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/reload" "$top/examples/alternatives/reload.c" || return 1
+	# The complete examples of the patched landlock.rst.
+	bash "$top/tests/doc-examples.sh" "$U" || return 1
 	# The kernel series' sample supervisor (samples/landlock/supervisor.c).
 	gcc -O2 -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/supervisor-sample" "$B/linux/samples/landlock/supervisor.c" || return 1

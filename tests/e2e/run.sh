@@ -348,6 +348,17 @@ t_sample_supervisor() {
 	grep -q granted smp/new && grep -q 'make_reg' smp/out || { cat smp/out; return 1; }
 }
 
+# The supervisor event loop of landlock.rst: every denied read is granted in
+# the answer, and the sandboxed program gets its file.
+t_doc_example() {
+	rm -rf docx; mkdir -p docx
+	echo hello >docx/f
+	"$(dirname "$tool")/doc-example-loop" cat docx/f >docx/out 2>docx/err ||
+		{ cat docx/err; return 1; }
+	grep -qx hello docx/out && grep -q 'was denied 0x4 on .*/docx/f' docx/err ||
+		{ cat docx/out docx/err; return 1; }
+}
+
 # 2b. --watch reacts to the policy files only (not to an editor's swap file
 # next to them), and once per save.
 t_watch_names() {
@@ -464,7 +475,7 @@ t_kmemleak() {
 	"$top/tests/guest/kmemleak.sh" "$work/kmemleak.txt"
 }
 
-tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_policy t_watch t_watch_replace t_watch_clear \
+tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
 	t_ask_tree t_trace_build t_errors t_exit_status t_lib_events"
