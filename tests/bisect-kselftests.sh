@@ -7,7 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$1 kernel=$2 work=$3
-rm -rf "$work"; mkdir -p "$work"
+rm -rf "$work"; mkdir -p "$work/kselftest"
 make -s -C "$tree" O="$work/hdr-out" ARCH=x86_64 INSTALL_HDR_PATH="$work/headers" headers_install >/dev/null
 make -s -C "$tree/tools/testing/selftests/landlock" KHDR_INCLUDES="-isystem $work/headers/include" \
 	OUTPUT="$work/kselftest" -j"$(nproc)" >"$work/build.log" 2>&1 || {
