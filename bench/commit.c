@@ -8,8 +8,9 @@
  *                      with PER_ROUND commits of every case in a rotated
  *                      order, so that the machine's slow and fast phases hit
  *                      every case alike; "commitratio N median min max
- *                      ROUNDS" is the ratio of N's round median to the
- *                      10-rule case's in the same round, over the rounds
+ *                      ROUNDS Q1 Q3" is the ratio of N's round median to
+ *                      the 10-rule case's in the same round, over the
+ *                      rounds (Q1, Q3: quartiles)
  *   replace N          a full replace of N rules (COMMIT_RULESET): time per
  *                      rule, and memory per rule (MemAvailable before/after)
  *   busy               latency of a sandboxed thread's checks (bind, checked
@@ -131,8 +132,9 @@ static void bench_commits(const int *sizes, int num)
 		{
 			const double mr = median(ratio, ROUNDS);
 
-			printf("commitratio %d %.3f %.3f %.3f %d\n", sizes[i], mr, ratio[0],
-			       ratio[ROUNDS - 1], ROUNDS);
+			printf("commitratio %d %.3f %.3f %.3f %d %.3f %.3f\n", sizes[i], mr,
+			       ratio[0], ratio[ROUNDS - 1], ROUNDS, ratio[ROUNDS / 4],
+			       ratio[3 * ROUNDS / 4]);
 		}
 	}
 	for (i = 0; i < num; i++)
