@@ -4,7 +4,8 @@
 import statistics
 import sys
 
-import report_trace
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import report_trace  # noqa: E402
 
 results, work = sys.argv[1], sys.argv[2]
 all_lines = [l.split() for l in open(results) if l.strip()]

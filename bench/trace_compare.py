@@ -23,8 +23,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--round", default="1")
 ap.add_argument("--details", action="store_true")
 ap.add_argument("--strace")
-ap.add_argument("--base-check", action="store_true",
-                help="a build traced with a base policy: say what it misses, where")
+ap.add_argument("--check", metavar="NAME",
+                help="a build that may miss files: say which, do not fail")
 ap.add_argument("tree")
 ap.add_argument("out")
 ap.add_argument("trace")
@@ -56,9 +56,10 @@ read = {real(p) for p in t["read"]}
 executed = {real(p) for p in t["execute"]}
 written = {real(p) for p in t["write"] + t["create"]}
 missing = sorted(deps - read)
-if a.base_check:
-    print("trace base-check deps %d missing %d in %s" % (
-        len(deps), len(missing), " ".join(sorted({os.path.dirname(p) for p in missing}))))
+if a.check:
+    print("trace check %s deps %d missing %d" % (a.check, len(deps), len(missing)))
+    tree = os.path.realpath(a.tree) + "/"
+    print("trace check-missing %s %s" % (a.check, " ".join(p.replace(tree, "T/") for p in missing)))
     sys.exit(0)
 print("trace deps %s depfiles %d deps %d read %d executed %d missing %d" % (
     a.round, len(outputs) // 2, len(deps), len(read), len(executed), len(missing)))
@@ -86,14 +87,16 @@ if a.details:
             return "toolchain-program"  # make, sh, gcc, cc1, as...
         if re.search(r"\.so(\.[0-9]+)*$", p) or p == "/etc/ld.so.cache":
             return "shared-library"  # and the loader's cache
+        if p.startswith(("/usr/lib/locale/", "/usr/lib/x86_64-linux-gnu/gconv/")) or p == "/etc/locale.alias":
+            return "locale"
         return "other"
 
     print("trace missing %s" % (" ".join(short(p) for p in missing) or "none"))
     extra = {}
     for p in sorted((read | executed) - deps):
         extra.setdefault(category(p), []).append(short(p))
-    for c in ("toolchain-program", "shared-library", "build-script", "temporary", "output",
-              "directory", "other"):
+    for c in ("toolchain-program", "shared-library", "locale", "build-script", "temporary",
+              "output", "directory", "other"):
         print("trace extra %s %d %s" % (c, len(extra.get(c, [])), " ".join(extra.get(c, []))))
     # The other way round: the objects and .d files the build wrote.
     lost = sorted(outputs - written)
