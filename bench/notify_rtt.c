@@ -49,6 +49,9 @@
  *   plain   an open of the same file by the unsandboxed parent
  *   clock   one timestamp (CLOCK_MONOTONIC; a system call in UML)
  *
+ * With the argument "one-cpu", every process runs on CPU 0 (wake-ups never
+ * cross CPUs), and the first word of each line ends with "-1cpu".
+ *
  * Output (times in ns):
  *   rtt WAY MODE median min max                per open: median of the
  *                                              rounds' figures, extremes
@@ -68,6 +71,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -134,6 +138,8 @@ struct side {
 };
 
 static struct side sides[NWAYS];
+/* Appended to the first word of each line: "-1cpu" when pinned to CPU 0. */
+static const char *tag = "";
 /* Per way: opens asked for, and opens denied without an event. */
 static double opens[NWAYS], plain_denials[NWAYS];
 
@@ -468,7 +474,7 @@ static void fail_line(enum way way)
 	static bool printed[NWAYS];
 
 	if (!printed[way])
-		printf("rtt %s failed %s\n", way_names[way], sides[way].failed);
+		printf("rtt%s %s failed %s\n", tag, way_names[way], sides[way].failed);
 	printed[way] = true;
 }
 
@@ -518,8 +524,8 @@ static void ratio_rounds(void)
 			{
 				const double med = median(v, ROUNDS);
 
-				printf("rtt %s %s %.0f %.0f %.0f\n", way_names[w], mode_names[m],
-				       med, v[0], v[ROUNDS - 1]);
+				printf("rtt%s %s %s %.0f %.0f %.0f\n", tag, way_names[w],
+				       mode_names[m], med, v[0], v[ROUNDS - 1]);
 			}
 		}
 	}
@@ -537,8 +543,8 @@ static void ratio_rounds(void)
 					continue;
 				for (r = 0; r < ROUNDS; r++)
 					v[r] = per_open[w][m][r] / per_open[bases[b]][m][r];
-				snprintf(prefix, sizeof(prefix), "rttratio %s %s %s", way_names[w],
-					 mode_names[m], way_names[bases[b]]);
+				snprintf(prefix, sizeof(prefix), "rttratio%s %s %s %s", tag,
+					 way_names[w], mode_names[m], way_names[bases[b]]);
 				print_spread(prefix, v, ROUNDS, true);
 			}
 		}
@@ -623,7 +629,7 @@ static void breakdown_rounds(void)
 		for (k = 0; k < NSTEPS; k++) {
 			char prefix[128];
 
-			snprintf(prefix, sizeof(prefix), "rttstep %s %s", way_names[w],
+			snprintf(prefix, sizeof(prefix), "rttstep%s %s %s", tag, way_names[w],
 				 step_names[k]);
 			print_spread(prefix, steps[w][k], BREAK_ROUNDS, false);
 		}
@@ -638,7 +644,8 @@ static void plain_denial_lines(void)
 
 	for (w = 0; w < NWAYS; w++)
 		if (is_landlock(w) && !sides[w].failed)
-			printf("rttplain %s %.0f %.0f\n", way_names[w], plain_denials[w], opens[w]);
+			printf("rttplain%s %s %.0f %.0f\n", tag, way_names[w], plain_denials[w],
+			       opens[w]);
 }
 
 static void make_files(void)
@@ -661,12 +668,24 @@ static void make_files(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct command stop = { 0, 0, 0, 0 };
 	int w;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "one-cpu")) {
+		cpu_set_t cpus;
+
+		/* Every process on CPU 0 (the children inherit it). */
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+			printf("rtt-1cpu failed: sched_setaffinity: %s\n", strerror(errno));
+			return 1;
+		}
+		tag = "-1cpu";
+	}
 	signal(SIGALRM, on_alarm);
 	signal(SIGPIPE, SIG_IGN);
 	make_files();

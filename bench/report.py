@@ -220,6 +220,14 @@ def commit_section():
                 p, r["median"], r["rounds"], r["q1"], r["q3"], r["min"], r["max"],
                 "met in every round" if r["max"] <= 3 else
                 "met at the median" if r["median"] <= 3 else "missed"))
+    for p in have:
+        c = data[p][0]
+        if 10 in c and 100000 in c:
+            w("%s: the 10-rule commit takes %s µs, the 100,000-rule one %s µs (%+.1f µs)." % (
+                p, us(c[10][0]), us(c[100000][0]), (c[100000][0] - c[10][0]) / 1000))
+    w("In UML a system call's host round trip is most of a commit's time and")
+    w("hides the growth of its own work; in QEMU a system call costs less")
+    w("against the kernel's work, so the difference shows more there.")
     w("A change copies the trie nodes on its key's path (at most one per level:")
     w("1 node up to 64 rules, 3 for 100,000), and a commit publishes the staged")
     w("roots in O(1); the KUnit test `test_trie_change_cost_is_logarithmic` checks")
@@ -237,21 +245,27 @@ LL_WAYS = RTT_WAYS[:3]
 RTT_STEPS = ("notify", "recv", "rule", "close", "answer", "tail", "total", "reopen", "plain", "clock")
 
 
-def rtt_data(src):
+def rtt_data(src, tag=""):
+    """The notify_rtt lines of SRC whose first word ends with TAG."""
     d = {"abs": {}, "ratio": {}, "step": {}, "failed": [], "plain": {}}
     for l in src:
-        if l[0] == "rtt" and "failed" in l:
+        kind = l[0][:-len(tag)] if tag and l[0].endswith(tag) else l[0] if not tag else None
+        if kind == "rtt" and "failed" in l:
             d["failed"].append(" ".join(l))
-        elif l[0] == "rtt" and len(l) == 6:
+        elif kind == "rtt" and len(l) == 6:
             d["abs"][(l[1], l[2])] = [float(x) for x in l[3:6]]
-        elif l[0] == "rttratio" and len(l) == 11:
+        elif kind == "rttratio" and len(l) == 11:
             d["ratio"][(l[1], l[2], l[3])] = ratio_fields(
                 l[4:], ("median", "min", "max", "rounds", "le1", "q1", "q3"))
-        elif l[0] == "rttstep" and len(l) == 7:
+        elif kind == "rttstep" and len(l) == 7:
             d["step"][(l[1], l[2])] = [float(x) for x in l[3:6]] + [int(l[6])]
-        elif l[0] == "rttplain" and len(l) == 4:
+        elif kind == "rttplain" and len(l) == 4:
             d["plain"][l[1]] = (int(l[2]), int(l[3]))
     return d
+
+
+# The round trip's platforms: UML, QEMU (2 virtual CPUs), QEMU on one CPU.
+RTT_PLATFORMS = (("UML", lines, ""), ("QEMU", qlines, ""), ("QEMU one CPU", qlines, "-1cpu"))
 
 
 def rtt_table(d, label):
@@ -345,8 +359,8 @@ def gap_table(d, label):
 
 
 def rtt_section():
-    data = {name: rtt_data(src) for name, src in PLATFORMS}
-    have = [p for p, _ in PLATFORMS if data[p]["abs"] or data[p]["failed"]]
+    data = {name: rtt_data(src, tag) for name, src, tag in RTT_PLATFORMS}
+    have = [p for p, _, _ in RTT_PLATFORMS if data[p]["abs"] or data[p]["failed"]]
     w("## Notification round trip")
     w("")
     w("Per openat().  *first*: each open is of a new file and needs the")
@@ -379,7 +393,9 @@ def rtt_section():
     w("")
     labels = {"UML": "UML (1 CPU; every system call and context switch is a host round trip)",
               "QEMU": "QEMU x86_64, 2 virtual CPUs (software emulation: slow in absolute terms, "
-                      "but system calls and context switches are guest work)"}
+                      "but system calls and context switches are guest work)",
+              "QEMU one CPU": "QEMU x86_64, every process of the benchmark on the first of the 2 "
+                              "virtual CPUs (`notify_rtt one-cpu`: no wake-up across CPUs)"}
     for p in have:
         rtt_table(data[p], labels[p])
     w("### Where the time goes: one open, step by step")
@@ -426,6 +442,17 @@ def rtt_section():
               "; repeated access %.2f-%.2fx seccomp across the Landlock ways" % (min(rep), max(rep))
               if rep else ""))
     w("")
+    q = data.get("QEMU")
+    if q and ("seccomp", "first") in q["abs"] and ("seccomp-sync", "first") in q["abs"]:
+        a, b = q["abs"][("seccomp", "first")][0], q["abs"][("seccomp-sync", "first")][0]
+        if a > 3 * b:
+            w("With 2 virtual CPUs, waking a process on the other CPU took")
+            w("milliseconds in many rounds (seccomp: %s µs per first open;" % us(a))
+            w("seccomp-sync, which wakes the supervisor on the waker's CPU: %s µs):" % us(b))
+            w("those rounds measure how the busy host schedules QEMU's CPU threads,")
+            w("not the mechanisms, hence the wide spreads.  The one-CPU run has no")
+            w("wake-up across CPUs.")
+            w("")
     for p in have:
         g = gaps.get(p)
         if not g:

@@ -18,7 +18,7 @@ work=$B/bench
 rm -rf "$work"; mkdir -p "$work"
 echo "Running the benchmarks in the patched kernel (about 11 minutes)..."
 "$top/scripts/uml-run" -w "$work" -t 2400 -- "$top/bench/run.sh" "$U" >"$work/raw.txt" 2>&1
-kinds='access_check|commit|commitratio|replace|busy|rtt|rttratio|rttstep|rttplain|trace'
+kinds='access_check|commit|commitratio|replace|busy|rtt(ratio|step|plain)?(-1cpu)?|trace'
 tr -d '\r' <"$work/raw.txt" | grep -E "^($kinds) " >"$work/results.txt"
 echo "Repeating the commit, notification and tracing comparisons in QEMU (about 2 minutes)..."
 # The report says what is missing if this part fails.
