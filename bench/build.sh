@@ -19,4 +19,5 @@ kobj=$B/uml
 [ -e "$kobj/security/landlock/.cred.o.cmd" ] || kobj=${LL_UML_OUT:-$kobj}
 python3 "$top/bench/trace_prepare.py" "$kobj" "$B/linux" "$B/bench-trace" \
 	quick=security/landlock/cred.o,security/landlock/object.o,security/landlock/setup.o,arch/um/os-Linux/file.o,arch/um/os-Linux/util.o \
+	qemu=security/landlock/cred.o,security/landlock/object.o,security/landlock/setup.o \
 	landlock=security/landlock oslinux=arch/um/os-Linux/... kernel=kernel/time >/dev/null

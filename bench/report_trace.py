@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The tracing section of docs/benchmarks.md (bench/report.py), from the
 "trace ..." lines of bench/trace_build.sh and bench/trace_compare.py."""
+import os
 import statistics
 
 WAYS = ("plain", "landlock", "strace")
@@ -217,6 +218,9 @@ def section(lines, qlines, w):
     w("classifies whatever else it lists.  As a check of the ground truth")
     w("itself, strace must have seen each of these files opened.")
     w("")
+    if uml["other"].get("options"):
+        w("(In this run the traced way also had `%s`.)" % " ".join(uml["other"]["options"]))
+        w("")
     truth(w, uml if uml["deps"] else qemu)
     for f in uml["failed"]:
         w("UML: `%s`." % f)
@@ -229,10 +233,20 @@ def section(lines, qlines, w):
     if uml["rounds"]:
         times_table(w, uml, "UML")
     if qemu["rounds"]:
-        qcode = ", ".join("`%s` (%s objects)" % (c[2], c[1]) for c in qemu["code"])
-        times_table(w, qemu, "QEMU x86_64, 2 virtual CPUs, %s" % qcode if qcode else "QEMU x86_64")
+        qcode = ", ".join("`%s`" % c[2].replace(",", "`, `") for c in qemu["code"])
+        opts = " ".join(qemu["other"].get("options", []))
+        w("QEMU x86_64 (2 virtual CPUs, software emulation: about ten times slower")
+        w("than UML for a compile) builds fewer objects, %s, which read no system" % qcode)
+        w("header (`-nostdinc`), and `--trace` runs with %s: the guest's root is" % (
+            "`%s`" % opts.replace(os.path.dirname(opts.split()[-1]) + "/", "examples/") if opts else "no option"))
+        w("the host's over uncached 9p, where each lookup of a file makes a new")
+        w("inode and a rule on a file never matches again, so the toolchain and the")
+        w("system headers cannot be traced file by file there (the kernel tree is in")
+        w("the guest's tmpfs).")
+        w("")
+        times_table(w, qemu, "QEMU")
         if qemu["deps"]:
-            w("QEMU ground truth: %s read by the compiler, missing from `--trace`: %s." % (
+            w("QEMU ground truth: %s files read by the compiler; missing from `--trace`: %s." % (
                 qemu["deps"][-1]["deps"], " / ".join(str(x["missing"]) for x in qemu["deps"])))
             w("")
     else:

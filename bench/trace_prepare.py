@@ -15,8 +15,9 @@ out), and the object goes to an output directory given at build time.
 
 OUT receives a snapshot of every file these compiles read in the two trees
 (found by running each command once with -M), laid out as src/ and obj/, and
-a Makefile (make -f OUT/Makefile -C T/obj T=T OUT=O GROUP) whose targets are
-the groups' objects.  The snapshot keeps the benchmark apart from later
+a Makefile (make -f OUT/Makefile -C T/obj T=T OUT=O [DEP=D] GROUP) whose
+targets are the groups' objects (their dependency files go to D, by default
+next to them).  The snapshot keeps the benchmark apart from later
 kernel builds and edits, and lets the guest copy it to a tmpfs.  System
 headers (/usr/include, the compiler's own) stay where they are.
 """
@@ -122,17 +123,19 @@ def main():
         # object and its dependency file under $(OUT).
         i = argv.index("-o")
         argv[i + 1] = "@OUT@/" + obj
-        argv[i:i] = ["-MD", "-MF", "@OUT@/" + obj + ".d"]
+        argv[i:i] = ["-MD", "-MF", "@DEP@/" + obj + ".d"]
         words = []
         for a in argv:
             q = shlex.quote(a.replace(srctree + "/", "@T@/src/").replace(srctree + "=", "@T@/src="))
-            words.append(q.replace("$", "$$").replace("@T@", "$(T)").replace("@OUT@", "$(OUT)"))
+            words.append(q.replace("$", "$$").replace("@T@", "$(T)").replace("@OUT@", "$(OUT)").replace("@DEP@", "$(DEP)"))
         rules.append("$(OUT)/%s:\n\t%s\n" % (obj, " ".join(words)))
         outdirs.add(os.path.dirname(obj))
     with open(os.path.join(out, "Makefile"), "w") as mk:
         mk.write("# Written by bench/trace_prepare.py: make -f THIS -C $(T)/obj T=... OUT=... GROUP\n")
         mk.write("# ccache off: the compiler runs as kbuild runs it, without a cache.\n")
         mk.write("export CCACHE_DISABLE := 1\n")
+        mk.write("# Where the dependency files go (kbuild: next to the objects).\n")
+        mk.write("DEP ?= $(OUT)\n")
         mk.write(".PHONY: %s\n" % " ".join(members))
         for name, objs in members.items():
             mk.write("%s: %s\n" % (name, " ".join("$(OUT)/" + o for o in objs)))
