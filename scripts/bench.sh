@@ -2,7 +2,7 @@
 # make bench: builds the benchmarks, runs them once inside the patched kernel
 # (UML, about 11 minutes, 8 of them tracing a kernel build three ways in
 # rounds: bench/trace_build.sh), repeats the comparisons that UML distorts in the
-# x86_64 build under QEMU (about 2 minutes, plus a first build of that kernel,
+# x86_64 build under QEMU (several minutes, plus a first build of that kernel,
 # about 4 minutes), and writes docs/benchmarks.md and docs/commit-cost.png.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,9 +20,9 @@ echo "Running the benchmarks in the patched kernel (about 11 minutes)..."
 "$top/scripts/uml-run" -w "$work" -t 2400 -- "$top/bench/run.sh" "$U" >"$work/raw.txt" 2>&1
 kinds='access_check|commit|commitratio|replace|busy|rtt(ratio|step|plain)?(-1cpu)?|trace'
 tr -d '\r' <"$work/raw.txt" | grep -E "^($kinds) " >"$work/results.txt"
-echo "Repeating the commit, notification and tracing comparisons in QEMU (about 2 minutes)..."
+echo "Repeating the commit, notification and tracing comparisons in QEMU (several minutes)..."
 # The report says what is missing if this part fails.
-"$top/scripts/qemu-run" -s 2 -w "$work" -t 900 -k "$B/x86/arch/x86/boot/bzImage" \
+"$top/scripts/qemu-run" -s 2 -w "$work" -t 1800 -k "$B/x86/arch/x86/boot/bzImage" \
 	-- "$top/bench/run.sh" "$U" qemu >"$work/raw-qemu.txt" 2>&1 ||
 	echo "bench: the QEMU run failed (see $work/raw-qemu.txt)" >&2
 { tr -d '\r' <"$work/raw-qemu.txt" | grep -E "^($kinds) " || true; } | sed 's/^/qemu /' >>"$work/results.txt"
