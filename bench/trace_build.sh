@@ -25,7 +25,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 extra=() dep=
 if [ -n "$qemu" ]; then
-	# Software emulation: compiles run about 10 times slower than in UML.
+	# Software emulation: compiles run several times slower than in UML,
+	# and strace's stops far more (3 objects: about 3 minutes on a quiet
+	# machine; on a busy one QEMU's emulated context switches, and so
+	# strace, slow down many times more than the rest).
 	# The host's root is uncached 9p there, where a rule on a file does not
 	# hold (each lookup makes a new inode): the toolchain and the system
 	# headers cannot be traced file by file.  So: objects that read no
