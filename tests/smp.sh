@@ -26,7 +26,7 @@ grep -E '^(smp:|stress:|uapi_fuzz|\[[a-z_]+\] |SMP-RESULT)' "$run/run.log"
 
 # shellcheck source=results.sh
 . "$top/tests/results.sh"
-read -r pass fail < <(guest_results "$run/run.log" SMP 9 $rc)
+read -r pass fail < <(guest_results "$run/run.log" SMP 10 $rc)
 
 # Kernel reports: KCSAN ones are split into Landlock's (a stack frame in a
 # function of security/landlock) and the rest.

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs inside the x86_64 KCSAN kernel under QEMU with several CPUs (make
 # check-smp): the new Landlock kselftests, the stress test (plain, fork and
-# exec storms, nested supervisors) and the uAPI fuzzer.  Prints "SMP-RESULT NAME ok|fail" per test.
+# exec storms, nested supervisors), the uAPI fuzzer, and no plain denial
+# of a notified first access.  Prints "SMP-RESULT NAME ok|fail" per test.
 #   tests/guest/smp.sh KSELFTEST_DIR USER_BIN_DIR
 kst=$1
 bin=$2
@@ -30,3 +31,12 @@ cd / || exit 1
 "$bin/stress" "$secs" "$((seed + 2))" exec-storm; result stress-exec-storm $?
 "$bin/uapi_fuzz" "$secs" "$((seed + 3))" 4; result uapi-fuzz-threads $?
 "$bin/stress" "$secs" "$((seed + 4))" nested; result stress-nested $?
+
+# Every denied first open reaches the supervisor: the round-trip benchmark
+# counts the opens that got a plain denial instead (x86_64 only: another
+# task work, e.g. the scheduler tick's mm_cid one, may set TIF_NOTIFY_RESUME
+# while the notification's task work runs).
+out=$("$bin/notify_rtt" 2>&1); rc=$?
+plain=$(printf '%s\n' "$out" | awk '$1 ~ /^rttplain/ { s += $3; n += $4 } END { printf "%d %d", s, n }')
+echo "smp: notify_rtt: ${plain% *} plain denials in ${plain#* } first opens"
+[ $rc -eq 0 ] && [ "${plain% *}" -eq 0 ]; result notify-no-plain-denial $?
