@@ -43,7 +43,8 @@ if [ -n "$qemu" ]; then
 elif [ -n "${LL_BENCH_QUICK:-}" ]; then
 	groups=quick
 else
-	# About 8 minutes in UML on a quiet machine: strace is most of it.
+	# 13 minutes in UML on a machine busy with other builds, less on a
+	# quiet one: strace is half of it.
 	rounds=3 groups="landlock oslinux kernel"
 fi
 [ -n "${LL_BENCH_QUICK:-}" ] && rounds=1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: builds the benchmarks, runs them once inside the patched kernel
-# (UML, about 11 minutes, 8 of them tracing a kernel build three ways in
+# (UML, 10 to 16 minutes, most of it tracing a kernel build three ways in
 # rounds: bench/trace_build.sh), repeats the comparisons that UML distorts in the
 # x86_64 build under QEMU (several minutes, plus a first build of that kernel,
 # about 4 minutes), and writes docs/benchmarks.md and docs/commit-cost.png.
@@ -16,7 +16,7 @@ make -s -C "$top" user >/dev/null
 bash "$top/bench/build.sh"
 work=$B/bench
 rm -rf "$work"; mkdir -p "$work"
-echo "Running the benchmarks in the patched kernel (about 11 minutes)..."
+echo "Running the benchmarks in the patched kernel (10 to 16 minutes)..."
 "$top/scripts/uml-run" -w "$work" -t 2400 -- "$top/bench/run.sh" "$U" >"$work/raw.txt" 2>&1
 kinds='access_check|commit|commitratio|replace|busy|rtt(ratio|step|plain)?(-1cpu)?|trace'
 tr -d '\r' <"$work/raw.txt" | grep -E "^($kinds) " >"$work/results.txt"
