@@ -38,16 +38,14 @@ uint64_t learn_rights(const struct ll_event *ev, int open_flags)
 
 	if (ll_event_is_net(ev) || !(access & LANDLOCK_ACCESS_FS_MAKE_REG) || open_flags == -1)
 		return access;
-	if (open_flags < 0)
-		return access | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
-	switch (open_flags & O_ACCMODE) {
-	case O_RDONLY:
-		return access | LANDLOCK_ACCESS_FS_READ_FILE;
-	case O_WRONLY:
-		return access | LANDLOCK_ACCESS_FS_WRITE_FILE;
-	default:
-		return access | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
-	}
+	/*
+	 * Reading and writing, whatever this open asked for: the grant covers
+	 * the directory, and a later creation there in another mode (e.g. a
+	 * compiler writing a .d file write-only, then the assembler creating a
+	 * .o read-write) would get a plain denial, since the kernel never asks
+	 * about the file a call has just created.
+	 */
+	return access | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
 }
 
 int learn_open_flags(pid_t tid)
