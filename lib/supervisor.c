@@ -270,19 +270,30 @@ static int fd_object(const struct ll_supervisor *sup, int fd, uint64_t access,
 	return 0;
 }
 
+/*
+ * As fd_object(), but @obj takes @fd, a descriptor just opened (or -1 after
+ * a failed open): it is closed on error, with errno kept; 0 or -1.
+ */
+static int own_object(const struct ll_supervisor *sup, int fd, uint64_t access,
+		      struct ll_object *obj)
+{
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	if (!fd_object(sup, fd, access, obj))
+		return 0;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 /* Opens @path as an object with the rights it may get in this layer. */
 static int open_object(const struct ll_supervisor *sup, const char *path, uint64_t access,
 		       struct ll_object *obj)
 {
-	const int fd = open(path, O_PATH | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (fd_object(sup, fd, access, obj)) {
-		close(fd);
-		return -1;
-	}
-	return 0;
+	return own_object(sup, open(path, O_PATH | O_CLOEXEC), access, obj);
 }
 
 static int stage(const struct ll_supervisor *sup, const struct ll_object *obj, uint64_t access,
@@ -578,18 +589,7 @@ static int answer_grant(struct ll_supervisor *sup, const struct ll_event *event,
 static int dup_object(const struct ll_supervisor *sup, int fd, uint64_t access,
 		      struct ll_object *obj)
 {
-	const int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-
-	if (dup < 0)
-		return -1;
-	if (fd_object(sup, dup, access, obj)) {
-		const int saved = errno;
-
-		close(dup);
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	return own_object(sup, fcntl(fd, F_DUPFD_CLOEXEC, 3), access, obj);
 }
 
 int ll_event_answer_grant(struct ll_supervisor *sup, const struct ll_event *event, uint64_t access,
