@@ -249,7 +249,14 @@ LL_EXPORT int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t
 LL_EXPORT int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t access);
 LL_EXPORT int ll_supervisor_commit(struct ll_supervisor *sup);
 
-/* Adds the supervisee (base) rules of @policy to @supervisee_fd. */
+/*
+ * Adds the rules of @policy to @supervisee_fd (any ruleset: the fixed,
+ * base rules of a supervisee ruleset), each with the rights @policy
+ * handles; a policy that handles no right at all (ll_policy_new() without
+ * ll_policy_set_handled()) gives its rules as they are.  Missing paths are
+ * an error (ENOENT), or skipped with LL_IGNORE_MISSING.  0, or -1 with
+ * errno and "PATH: reason" in @err (the rules before it stay added).
+ */
 LL_EXPORT int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy,
 				       unsigned int flags, char *err, size_t err_len);
 

@@ -662,12 +662,21 @@ int ll_supervisor_commit(struct ll_supervisor *sup)
 int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, unsigned int flags,
 			     char *err, size_t err_len)
 {
+	/*
+	 * A policy that handles no right at all (as ll_policy_new() makes it,
+	 * before ll_policy_set_handled()) is taken to handle the rights of its
+	 * rules, which are then added as they are: masking them with nothing
+	 * would add no rule at all, silently.
+	 */
+	const bool as_is = !policy->handled_fs && !policy->handled_net;
 	struct ll_supervisor view = { .fd = supervisee_fd,
-				      .handled_fs = policy->handled_fs,
-				      .handled_net = policy->handled_net };
+				      .handled_fs = as_is ? ~0ULL : policy->handled_fs,
+				      .handled_net = as_is ? ~0ULL : policy->handled_net };
 	struct ll_object obj;
 	size_t i;
 
+	if (err_len)
+		err[0] = '\0';
 	for (i = 0; i < policy->num_paths; i++) {
 		int ret;
 
@@ -685,7 +694,7 @@ int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, 
 		}
 	}
 	for (i = 0; i < policy->num_ports; i++) {
-		const uint64_t access = policy->ports[i].access & policy->handled_net;
+		const uint64_t access = policy->ports[i].access & view.handled_net;
 
 		if (access && ll_rule_port(supervisee_fd, policy->ports[i].port, access, 0)) {
 			snprintf(err, err_len, "port %llu: %s",

@@ -4,10 +4,17 @@
  * algebra, writing).  Built with AddressSanitizer and UBSan.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <linux/landlock.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -319,6 +326,151 @@ static void test_error_buffer(void)
 	ll_policy_free(p);
 }
 
+/* --- ll_supervisee_add_policy() on the host's Landlock ------------------- */
+
+/*
+ * Any ruleset takes the rules of ll_supervisee_add_policy(): a plain one
+ * (the host kernel's Landlock) stands for a supervisee ruleset here.
+ */
+static int plain_ruleset(uint64_t handled_fs, uint64_t handled_net)
+{
+	const struct landlock_ruleset_attr attr = { .handled_access_fs = handled_fs,
+						    .handled_access_net = handled_net };
+
+	/* handled_access_net needs ABI 4, scoped (0 here) ABI 6. */
+	return syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr.handled_access_fs) * 2, 0);
+}
+
+static int child_bind(int port)
+{
+	const struct sockaddr_in addr = { .sin_family = AF_INET,
+					  .sin_port = htons(port),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int err = 0;
+
+	if (s < 0 || bind(s, (const struct sockaddr *)&addr, sizeof(addr)))
+		err = errno;
+	if (s >= 0)
+		close(s);
+	return err;
+}
+
+/*
+ * Enforces @ruleset in a child that reads @dir/a and @dir/b and binds @port
+ * and @port + 1: the errno of each (0: success) in @errs.
+ */
+static int enforced(int ruleset, const char *dir, int port, int errs[4])
+{
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int out[4] = { -1, -1, -1, -1 }, i;
+		char path[128];
+
+		if (!ll_restrict_self(ruleset)) {
+			for (i = 0; i < 2; i++) {
+				int fd;
+
+				snprintf(path, sizeof(path), "%s/%c", dir, 'a' + i);
+				fd = open(path, O_RDONLY | O_CLOEXEC);
+				out[i] = fd < 0 ? errno : 0;
+				if (fd >= 0)
+					close(fd);
+			}
+			out[2] = child_bind(port);
+			out[3] = child_bind(port + 1);
+		}
+		_exit(write(pipefd[1], out, sizeof(out)) == sizeof(out) ? 0 : 1);
+	}
+	close(pipefd[1]);
+	if (pid < 0 || read(pipefd[0], errs, 4 * sizeof(int)) != 4 * sizeof(int))
+		errs[0] = errs[1] = errs[2] = errs[3] = -1;
+	close(pipefd[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/*
+ * A policy built with ll_policy_new() and ll_policy_add_path() handles no
+ * right: its rules are added as they are (they used to be masked with
+ * nothing, silently: no rule at all).  A policy with handled rights keeps
+ * only those.  Errors name the path; nothing leaks.
+ */
+static void test_supervisee_add_policy(void)
+{
+	enum { PORT = 20411 };
+	const uint64_t R = LANDLOCK_ACCESS_FS_READ_FILE, W = LANDLOCK_ACCESS_FS_WRITE_FILE,
+		       X = LANDLOCK_ACCESS_FS_EXECUTE, BIND = LANDLOCK_ACCESS_NET_BIND_TCP;
+	struct ll_policy *p = ll_policy_new();
+	char dir[64], path[128], missing[128], err[LL_ERR_LEN];
+	int ruleset, errs[4];
+
+	snprintf(dir, sizeof(dir), "/tmp/policy_test.XXXXXX");
+	CHECK(p && mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a", dir);
+	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	snprintf(missing, sizeof(missing), "%s/b", dir);
+	close(open(missing, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	snprintf(missing, sizeof(missing), "%s/missing", dir);
+	/* The host needs Landlock ABI 4 (network rules). */
+	CHECK(ll_abi_version() >= 4);
+
+	/* Nothing handled: the rules' rights. */
+	CHECK(!ll_policy_add_path(p, path, R) && !ll_policy_add_port(p, PORT, BIND));
+	CHECK(ll_policy_handled_fs(p) == 0 && ll_policy_handled_net(p) == 0);
+	ruleset = plain_ruleset(R | W, BIND);
+	CHECK(ruleset >= 0);
+	strcpy(err, "stale");
+	CHECK(!ll_supervisee_add_policy(ruleset, p, 0, err, sizeof(err)) && !err[0]);
+	CHECK(!enforced(ruleset, dir, PORT, errs));
+	CHECK(errs[0] == 0 && errs[1] == EACCES);
+	CHECK(errs[2] == 0 && errs[3] == EACCES);
+	close(ruleset);
+
+	/* Handled rights given: the rules keep only those. */
+	ll_policy_set_handled(p, W, 0, 0);
+	ruleset = plain_ruleset(R | W, BIND);
+	CHECK(!ll_supervisee_add_policy(ruleset, p, 0, err, sizeof(err)));
+	CHECK(!enforced(ruleset, dir, PORT, errs));
+	CHECK(errs[0] == EACCES && errs[1] == EACCES && errs[2] == EACCES);
+	close(ruleset);
+
+	/* A right the ruleset does not handle: the kernel's EINVAL, named. */
+	ll_policy_set_handled(p, 0, 0, 0);
+	CHECK(!ll_policy_add_path(p, path, X));
+	ruleset = plain_ruleset(R | W, BIND);
+	CHECK(ll_supervisee_add_policy(ruleset, p, 0, err, sizeof(err)) == -1 && errno == EINVAL);
+	CHECK(strstr(err, path) != NULL);
+	close(ruleset);
+
+	/* A missing path: ENOENT, or skipped with LL_IGNORE_MISSING. */
+	ll_policy_free(p);
+	p = ll_policy_new();
+	CHECK(p && !ll_policy_add_path(p, missing, R) && !ll_policy_add_path(p, path, R));
+	ruleset = plain_ruleset(R | W, 0);
+	CHECK(ll_supervisee_add_policy(ruleset, p, 0, err, sizeof(err)) == -1 && errno == ENOENT);
+	CHECK(strstr(err, missing) != NULL);
+	CHECK(!ll_supervisee_add_policy(ruleset, p, LL_IGNORE_MISSING, err, sizeof(err)));
+	CHECK(!enforced(ruleset, dir, PORT, errs) && errs[0] == 0 && errs[1] == EACCES);
+	close(ruleset);
+	ll_policy_free(p);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 static double seconds_since(const struct timespec *start)
 {
 	struct timespec now;
@@ -385,6 +537,7 @@ int main(void)
 	test_version();
 	test_accessors();
 	test_error_buffer();
+	test_supervisee_add_policy();
 	test_many_rules();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
