@@ -52,6 +52,14 @@ jobs=${JOBS:-$(nproc)}
 # shellcheck source=/dev/null
 . <(grep -E '^[a-z]+=' "$top/kernel/BASE")
 
+# One kernel tree change or build at a time on this machine (2 cores; the
+# tree is shared): every command holds an exclusive lock on build/.kernel.lock.
+if [ -z "${LL_KERNEL_LOCKED:-}" ]; then
+	mkdir -p "$B"
+	export LL_KERNEL_LOCKED=1
+	exec flock "$B/.kernel.lock" bash "$0" "$@"
+fi
+
 log() { printf 'kernel: %s\n' "$*" >&2; }
 die() { printf 'kernel: error: %s\n' "$*" >&2; exit 1; }
 
