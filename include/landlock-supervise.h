@@ -182,6 +182,13 @@ LL_EXPORT int ll_config_resolve(const struct ll_config *config, struct ll_policy
  */
 LL_EXPORT int ll_policy_load_files(struct ll_policy *policy, const char *const *paths, size_t count,
 				   char *err, size_t err_len);
+/*
+ * Where the resolved path @path comes from: writes "FILE:LINE:COLUMN" of
+ * the first "parent" entry of @config that resolves to it into @where;
+ * 0, or -1 with errno ENOENT if none does.
+ */
+LL_EXPORT int ll_config_path_origin(const struct ll_config *config, const char *path, char *where,
+				    size_t where_len);
 
 /* User space policy algebra, on path strings and ports; 0 or -1 (ENOMEM). */
 LL_EXPORT int ll_policy_union(struct ll_policy *dst, const struct ll_policy *src);

@@ -1098,6 +1098,34 @@ int ll_config_resolve(const struct ll_config *cfg, struct ll_policy *policy, cha
 	return 0;
 }
 
+int ll_config_path_origin(const struct ll_config *cfg, const char *path, char *where,
+			  size_t where_len)
+{
+	char err[LL_ERR_LEN];
+	size_t i;
+
+	for (i = 0; i < cfg->num_paths; i++) {
+		struct ll_policy one = { 0 };
+		size_t budget = LL_MAX_EXPANDED_PATHS;
+		bool found;
+
+		if (expand(cfg, &cfg->paths[i], cfg->paths[i].access, &one, &budget, err,
+			   sizeof(err))) {
+			ll_policy_clear(&one);
+			continue;
+		}
+		found = ll_policy_path_access(&one, path) != 0;
+		ll_policy_clear(&one);
+		if (found) {
+			snprintf(where, where_len, "%s:%u:%u", cfg->paths[i].file, cfg->paths[i].line,
+				 cfg->paths[i].col);
+			return 0;
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 int ll_policy_load_files(struct ll_policy *policy, const char *const *paths, size_t count,
 			 char *err, size_t err_len)
 {
