@@ -330,6 +330,51 @@ LL_EXPORT int ll_event_answer_grant_fd(struct ll_supervisor *sup, const struct l
 /* The same with the rule on @port (a network event). */
 LL_EXPORT int ll_event_answer_grant_port(struct ll_supervisor *sup, const struct ll_event *event,
 					 uint64_t port, uint64_t access, unsigned int flags);
+
+/* The objects of an event that rules may be needed on. */
+enum ll_event_target {
+	/*
+	 * The file or directory accessed; the directory in which an entry is
+	 * created or removed; the source directory of a rename or a link; the
+	 * port of a network event.
+	 */
+	LL_TARGET_OBJECT,
+	/* The destination directory of a rename or a link. */
+	LL_TARGET_DEST,
+};
+
+/*
+ * The rights that a rule on @target must carry so that the call of @event,
+ * restarted, succeeds (0: no rule needed there):
+ * - an open, a read of a directory, an execution, a truncation, an IOCTL, a
+ *   removal, the creation of anything but a regular file, a port: the
+ *   rights denied, on the object;
+ * - the creation of a regular file (LANDLOCK_ACCESS_FS_MAKE_REG, by open()
+ *   with O_CREAT or mknod()): on the directory, the rights denied plus
+ *   LANDLOCK_ACCESS_FS_READ_FILE and LANDLOCK_ACCESS_FS_WRITE_FILE, since
+ *   the kernel never asks about the open of a file that the call itself
+ *   created (it would fail), whatever the mode of the open (the rule covers
+ *   the next creations in that directory too);
+ * - a rename or a link: the rights denied on both directories (the event
+ *   does not say which directory denied which right), on the object only
+ *   if the entry stays in its directory.
+ * Rights the supervisor does not handle are masked when granting.
+ */
+LL_EXPORT uint64_t ll_event_grant_access(const struct ll_event *event, enum ll_event_target target);
+/*
+ * Allows @event with the rules that ll_event_grant_access() says it needs,
+ * on exactly its objects, in one call: as ll_event_answer_grant() on the
+ * object; for a rename or a link to another directory, the destination's
+ * rule (on ll_event_dest_fd(), or else the directory that
+ * ll_event_dest_path() names now) is staged with ll_supervisor_grant_fd()
+ * and committed with the grant (LL_GRANT_COMMIT_STAGED).  @flags: 0 or
+ * LL_GRANT_COMMIT_STAGED.  0, or -1 with errno and the event not answered:
+ * the errors of ll_event_answer_grant() and ll_supervisor_grant_fd()
+ * (ENOENT: the destination has no descriptor and no path, or its path
+ * names nothing any more; the destination's rule, if staged, stays staged).
+ */
+LL_EXPORT int ll_event_answer_allow(struct ll_supervisor *sup, const struct ll_event *event,
+				    unsigned int flags);
 /* Closes the event's descriptors. */
 LL_EXPORT void ll_event_release(struct ll_event *event);
 

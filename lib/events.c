@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "landlock-supervise.h"
@@ -136,6 +137,38 @@ int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow)
 	};
 
 	return ioctl(supervisor_fd, LANDLOCK_IOCTL_SEND_RESPONSE, &response);
+}
+
+/* Whether the event's object and destination are the same directory. */
+static bool same_directory(const struct ll_event *event)
+{
+	struct stat a, b;
+
+	if (event->object_fd >= 0 && event->dest_fd >= 0)
+		return !fstat(event->object_fd, &a) && !fstat(event->dest_fd, &b) &&
+		       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return event->object_path[0] && !strcmp(event->object_path, event->dest_path);
+}
+
+uint64_t ll_event_grant_access(const struct ll_event *event, enum ll_event_target target)
+{
+	const bool two_dirs = !event->net && event->dest_name[0] && !same_directory(event);
+
+	switch (target) {
+	case LL_TARGET_OBJECT:
+		/*
+		 * A file that an open() created is opened without asking: the
+		 * restarted call would not create it again.
+		 */
+		if (!event->net && event->name[0] && !event->dest_name[0] &&
+		    (event->access & LANDLOCK_ACCESS_FS_MAKE_REG))
+			return event->access | LANDLOCK_ACCESS_FS_READ_FILE |
+			       LANDLOCK_ACCESS_FS_WRITE_FILE;
+		return event->access;
+	case LL_TARGET_DEST:
+		return two_dirs ? event->access : 0;
+	}
+	return 0;
 }
 
 void ll_event_release(struct ll_event *event)

@@ -651,6 +651,38 @@ int ll_event_answer_grant_port(struct ll_supervisor *sup, const struct ll_event 
 	return answer_grant(sup, event, obj, true, flags);
 }
 
+int ll_event_answer_allow(struct ll_supervisor *sup, const struct ll_event *event,
+			  unsigned int flags)
+{
+	const uint64_t dest = ll_event_grant_access(event, LL_TARGET_DEST);
+	int fd, err;
+
+	if (flags & ~LL_GRANT_COMMIT_STAGED) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (dest) {
+		/* The destination's rule, committed with the grant. */
+		if (event->dest_fd >= 0) {
+			fd = event->dest_fd;
+		} else {
+			fd = event->dest_path[0] ? open(event->dest_path, O_PATH | O_CLOEXEC) : -1;
+			if (!event->dest_path[0])
+				errno = ENOENT;
+			if (fd < 0)
+				return -1;
+		}
+		err = ll_supervisor_grant_fd(sup, fd, dest);
+		if (fd != event->dest_fd)
+			close(fd);
+		if (err)
+			return -1;
+		flags |= LL_GRANT_COMMIT_STAGED;
+	}
+	return ll_event_answer_grant(sup, event, ll_event_grant_access(event, LL_TARGET_OBJECT),
+				     flags);
+}
+
 int ll_supervisor_commit(struct ll_supervisor *sup)
 {
 	if (ll_commit(sup->fd))

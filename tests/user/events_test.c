@@ -104,6 +104,14 @@ static struct ll_supervisor *stand_in(void)
 	return sup;
 }
 
+static int open_path_fd(const char *name)
+{
+	char path[128];
+
+	path_of(path, sizeof(path), name);
+	return open(path, O_PATH | O_CLOEXEC);
+}
+
 static void fake_event(struct ll_event *ev, const char *name, bool net)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -164,12 +172,98 @@ static void test_grant_errors(void)
 	ll_supervisor_free(sup);
 }
 
+/* What each kind of event needs, from its content alone. */
+static void test_grant_access(void)
+{
+	struct ll_event *ev = ll_event_new();
+
+	CHECK(ev != NULL);
+	if (!ev)
+		return;
+	/* An open: the rights denied, on the file. */
+	fake_event(ev, "a", false);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == R);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == 0);
+	/* Creating a regular file: what the open of the new file needs too. */
+	fake_event(ev, "sub", false);
+	strcpy(ev->name, "new");
+	ev->access = MREG;
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == (MREG | R | W));
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == 0);
+	/* A directory, a removal: no open follows. */
+	ev->access = LANDLOCK_ACCESS_FS_MAKE_DIR;
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == LANDLOCK_ACCESS_FS_MAKE_DIR);
+	ev->access = LANDLOCK_ACCESS_FS_REMOVE_FILE;
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == LANDLOCK_ACCESS_FS_REMOVE_FILE);
+	/* A rename to another directory: both; within one: the object only. */
+	ev->access = LANDLOCK_ACCESS_FS_REMOVE_FILE | MREG | LANDLOCK_ACCESS_FS_REFER;
+	path_of(ev->dest_path, sizeof(ev->dest_path), "t");
+	strcpy(ev->dest_name, "new");
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == ev->access);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == ev->access);
+	path_of(ev->dest_path, sizeof(ev->dest_path), "sub");
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == 0);
+	/* The same with descriptors (LL_RECV_FDS): by inode, not by path. */
+	ev->object_fd = open_path_fd("sub");
+	ev->dest_fd = open_path_fd("t");
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == ev->access);
+	ll_event_release(ev);
+	ev->object_fd = open_path_fd("t");
+	ev->dest_fd = open_path_fd("t");
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == 0);
+	ll_event_release(ev);
+	/* A port. */
+	fake_event(ev, NULL, true);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == BIND);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == 0);
+	CHECK(ll_event_grant_access(ev, (enum ll_event_target)2) == 0);
+	ll_event_free(ev);
+}
+
+/* ll_event_answer_allow() that cannot answer: nothing recorded, no leak. */
+static void test_allow_errors(void)
+{
+	struct ll_supervisor *sup = stand_in();
+	struct ll_event *ev = ll_event_new();
+	const size_t fds = open_fds();
+
+	CHECK(sup && sup->fd >= 0 && ev);
+	if (!sup || !ev)
+		return;
+	fake_event(ev, "sub", false);
+	strcpy(ev->name, "new");
+	ev->access = MREG;
+	CHECK(ll_event_answer_allow(sup, ev, 1U << 5) == -1 && errno == EINVAL);
+	CHECK(ll_event_answer_allow(sup, ev, 0) == -1 && errno == ENOTTY);
+	/* A rename whose destination has no path, or a missing one. */
+	strcpy(ev->dest_name, "new");
+	CHECK(ll_event_answer_allow(sup, ev, 0) == -1 && errno == ENOENT);
+	path_of(ev->dest_path, sizeof(ev->dest_path), "missing");
+	CHECK(ll_event_answer_allow(sup, ev, 0) == -1 && errno == ENOENT);
+	/* The destination's rule cannot be staged (not a ruleset). */
+	path_of(ev->dest_path, sizeof(ev->dest_path), "t");
+	CHECK(ll_event_answer_allow(sup, ev, 0) == -1 && errno == EBADFD);
+	ev->dest_fd = open_path_fd("t");
+	CHECK(ll_event_answer_allow(sup, ev, LL_GRANT_COMMIT_STAGED) == -1 && errno == EBADFD);
+	CHECK(fcntl(ev->dest_fd, F_GETFD) == FD_CLOEXEC);
+	ll_event_release(ev);
+	/* Nothing handled of a port: ENOMSG. */
+	fake_event(ev, NULL, true);
+	ev->access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	CHECK(ll_event_answer_allow(sup, ev, 0) == -1 && errno == ENOMSG);
+	CHECK(ll_supervisor_num_objects(sup) == 0 && ll_supervisor_commits(sup) == 0);
+	CHECK(open_fds() == fds);
+	ll_event_free(ev);
+	ll_supervisor_free(sup);
+}
+
 /* --- In the patched kernel ------------------------------------------------- */
 
 /*
  * The sandboxed child runs commands from a pipe ("r PATH" reads, "c PATH"
- * creates, "b PORT" binds, "t P1 P2 P3" reads three files from three threads
- * at once) and writes back the errno of each (0: success).
+ * creates write-only, "C PATH" creates read-write, "m FROM TO" renames,
+ * "b PORT" binds, "t P1 P2 P3" reads three files from three threads at
+ * once) and writes back the errno of each (0: success).
  */
 static int to_child = -1, from_child = -1;
 static pid_t child;
@@ -205,14 +299,17 @@ static void __attribute__((noreturn)) child_loop(FILE *in, int out)
 		int err = 0, fd;
 
 		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == 'r' || line[0] == 'c') {
+		if (line[0] == 'r' || line[0] == 'c' || line[0] == 'C') {
 			fd = open(line + 2,
-				  line[0] == 'r' ? O_RDONLY | O_CLOEXEC
-						 : O_CREAT | O_WRONLY | O_CLOEXEC,
+				  line[0] == 'r'   ? O_RDONLY | O_CLOEXEC
+				  : line[0] == 'c' ? O_CREAT | O_WRONLY | O_CLOEXEC
+						   : O_CREAT | O_RDWR | O_CLOEXEC,
 				  0644);
 			err = fd < 0 ? errno : 0;
 			if (fd >= 0)
 				close(fd);
+		} else if (line[0] == 'm' && sscanf(line + 2, "%159s %159s", a, b) == 2) {
+			err = rename(a, b) ? errno : 0;
 		} else if (line[0] == 'b') {
 			err = child_bind(atoi(line + 2));
 		} else if (line[0] == 't' && sscanf(line + 2, "%159s %159s %159s", a, b, c) == 3) {
@@ -266,7 +363,7 @@ static void command(char op, const char *arg)
 	char line[512];
 	int len;
 
-	if (op == 'b' || op == 't')
+	if (op == 'b' || op == 't' || op == 'm')
 		len = snprintf(line, sizeof(line), "%c %s\n", op, arg);
 	else
 		len = snprintf(line, sizeof(line), "%c %s/%s\n", op, dir, arg);
@@ -485,6 +582,61 @@ static void test_live(void)
 	ll_policy_free(empty);
 }
 
+/*
+ * ll_event_answer_allow(): a creation is granted with what the open of the
+ * new file needs (granting exactly the denied make_reg creates the file,
+ * then its open fails without an event), a rename on both directories.
+ */
+static void test_live_allow(void)
+{
+	const uint64_t RMF = LANDLOCK_ACCESS_FS_REMOVE_FILE, REFER = LANDLOCK_ACCESS_FS_REFER;
+	struct ll_supervisor *sup = ll_supervisor_new(R | W | MREG | RMF | REFER, BIND, 0, true);
+	struct ll_event *ev = ll_event_new();
+	char arg[512], path[128];
+	struct stat st;
+
+	CHECK(sup != NULL && ev != NULL);
+	if (!sup || !ev || start_child(sup))
+		return;
+	fcntl(ll_supervisor_fd(sup), F_SETFL, O_NONBLOCK);
+
+	/* Exactly the rights denied: created, then the open fails (no event). */
+	command('c', "c1/exact");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "c1") && ll_event_access(ev) == MREG);
+	CHECK(!ll_event_answer_grant(sup, ev, ll_event_access(ev), 0));
+	path_of(path, sizeof(path), "c1/exact");
+	CHECK(result() == EACCES && !stat(path, &st) && no_event(sup, ev));
+
+	/* What the restarted call needs: created and opened. */
+	command('c', "c2/new");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "c2") &&
+	      !strcmp(ll_event_name(ev), "new") && ll_event_access(ev) == MREG);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == (MREG | R | W));
+	CHECK(!ll_event_answer_allow(sup, ev, 0));
+	CHECK(result() == 0);
+	/* The next creation there, read-write, needs no event. */
+	command('C', "c2/rw");
+	CHECK(result() == 0 && no_event(sup, ev));
+
+	/* A rename to another directory: both rules, one answer. */
+	snprintf(arg, sizeof(arg), "%s/m1/f %s/m2/f", dir, dir);
+	command('m', arg);
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "m1") && !strcmp(ll_event_name(ev), "f"));
+	CHECK(!strcmp(ll_event_dest_name(ev), "f") && (ll_event_access(ev) & (RMF | MREG)));
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == ll_event_access(ev));
+	CHECK(!ll_event_answer_allow(sup, ev, 0));
+	path_of(path, sizeof(path), "m2/f");
+	CHECK(result() == 0 && !stat(path, &st) && no_event(sup, ev));
+	/* c1, c2, m2 and m1, all recorded. */
+	CHECK(ll_supervisor_num_objects(sup) == 4);
+
+	close(to_child);
+	waitpid(child, NULL, 0);
+	close(from_child);
+	ll_event_free(ev);
+	ll_supervisor_free(sup);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
@@ -495,27 +647,32 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 
 int main(void)
 {
-	static const char *const files[] = { "a",   "b",   "c",	 "d",  "e",  "f",
-					     "t/f", "t/g", "s1", "s2", "s3", "s4" };
+	static const char *const files[] = { "a",   "b",  "c",	"d",  "e",  "f",   "t/f",
+					     "t/g", "s1", "s2", "s3", "s4", "m1/f" };
+	static const char *const dirs[] = { "sub", "t", "c1", "c2", "m1", "m2" };
 	char path[128];
 	size_t i;
 
 	snprintf(dir, sizeof(dir), "/tmp/events_test.XXXXXX");
 	if (!mkdtemp(dir))
 		return 2;
-	path_of(path, sizeof(path), "sub");
-	mkdir(path, 0755);
-	path_of(path, sizeof(path), "t");
-	mkdir(path, 0755);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		path_of(path, sizeof(path), dirs[i]);
+		mkdir(path, 0755);
+	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		make_file(files[i]);
 	signal(SIGPIPE, SIG_IGN);
 	test_recv_arguments();
 	test_grant_errors();
-	if (ll_missing_feature(true))
+	test_grant_access();
+	test_allow_errors();
+	if (ll_missing_feature(true)) {
 		printf("no supervisor notification in this kernel: live tests skipped\n");
-	else
+	} else {
 		test_live();
+		test_live_allow();
+	}
 	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

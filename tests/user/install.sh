@@ -18,7 +18,9 @@ trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/dest
 
 do_install() {
-	make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1 ||
+	# LL_USER_DIR: another user-space build directory (make U=...).
+	make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr ${LL_USER_DIR:+U="$LL_USER_DIR"} \
+		>"$tmp/install.log" 2>&1 ||
 		{ sed 's/^/#   /' "$tmp/install.log"; return 1; }
 }
 t "make install DESTDIR=... PREFIX=/usr" do_install
@@ -101,7 +103,11 @@ at() {
 }
 t "every export at version LANDLOCK_SUPERVISE_0.1 or 0.2" \
 	test -z "$(nm -D --defined-only "$lib" | awk '$2 == "T" && $3 !~ /@@?LANDLOCK_SUPERVISE_0\.[12]$/')"
-added="ll_event_answer_grant ll_event_answer_grant_fd ll_event_answer_grant_port ll_event_recv ll_event_recv_batch ll_event_recv_flags "
+# The map's LANDLOCK_SUPERVISE_0.2 node (which must keep 0.2's ll_event_recv).
+added=$(sed -n '/^LANDLOCK_SUPERVISE_0.2 {/,/^}/s/^\t\(ll_[a-z0-9_]*\);$/\1/p' "$top/lib/liblandlock-supervise.map" |
+	sort | tr '\n' ' ')
+t "the map's 0.2 node has ll_event_recv and the answers: $added" \
+	grep -q "ll_event_answer_grant .*ll_event_recv ll_event_recv_batch ll_event_recv_flags " <<<"$added"
 t "0.2's functions at LANDLOCK_SUPERVISE_0.2: $(at '@@LANDLOCK_SUPERVISE_0[.]2$')" \
 	test "$(at '@@LANDLOCK_SUPERVISE_0[.]2$')" = "$added"
 t "0.1's ll_event_recv kept (non-default version)" \

@@ -418,9 +418,15 @@ static void test_supervisee_add_policy(void)
 	struct ll_policy *p = ll_policy_new();
 	char dir[64], path[128], missing[128], err[LL_ERR_LEN];
 	int ruleset, errs[4];
+	bool made;
 
 	snprintf(dir, sizeof(dir), "/tmp/policy_test.XXXXXX");
-	CHECK(p && mkdtemp(dir));
+	made = p && mkdtemp(dir);
+	CHECK(made);
+	if (!made) {
+		ll_policy_free(p);
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/a", dir);
 	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
 	snprintf(missing, sizeof(missing), "%s/b", dir);
@@ -460,7 +466,10 @@ static void test_supervisee_add_policy(void)
 	/* A missing path: ENOENT, or skipped with LL_IGNORE_MISSING. */
 	ll_policy_free(p);
 	p = ll_policy_new();
-	CHECK(p && !ll_policy_add_path(p, missing, R) && !ll_policy_add_path(p, path, R));
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(!ll_policy_add_path(p, missing, R) && !ll_policy_add_path(p, path, R));
 	ruleset = plain_ruleset(R | W, 0);
 	CHECK(ll_supervisee_add_policy(ruleset, p, 0, err, sizeof(err)) == -1 && errno == ENOENT);
 	CHECK(strstr(err, missing) != NULL);
