@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -57,6 +59,12 @@ struct options {
 	size_t num_policies, num_bases;
 	struct ll_policy *extra; /* --ro, --rx, --rw, --bind-tcp, --connect-tcp */
 	bool watch, ask, permissive, ignore_missing, trace, check, print;
+	bool net, no_scope, no_tmpdir, clearenv, dry_run, quiet, require_supervisor;
+	const char **env; /* --env NAME=VALUE or NAME, --unsetenv NAME as "-NAME" */
+	size_t num_env;
+	const char **explain; /* --explain PATH */
+	size_t num_explain;
+	uint64_t explain_access; /* --access, or 0 */
 	const char *permissive_out, *ask_out, *log, *trace_out;
 	bool trace_make;
 	unsigned int fold, fold_min_depth;
@@ -66,7 +74,8 @@ struct options {
 
 struct watched {
 	int wd;
-	char *name; /* base name of a --policy file in that directory */
+	char *name; /* base name of a --policy file or directory in that directory */
+	int dir_wd; /* a --policy directory itself (its policy files), or -1 */
 };
 
 struct state {
@@ -75,6 +84,8 @@ struct state {
 	struct ll_policy *policy; /* live policy (--policy) */
 	struct learn learned;	  /* --permissive, --ask=OUT */
 	struct strmap denied;	  /* --ask "never" answers: object -> rights */
+	struct strmap denials;	  /* "comm: rights object" -> how many, for the summary */
+	unsigned long num_denials;
 	struct ll_event **events; /* a batch, on the heap */
 	struct ll_trace trace;
 	int log_fd;
@@ -113,6 +124,13 @@ static void die(int code, const char *fmt, ...)
 }
 
 static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --quiet: no progress messages, no summary (warnings and errors stay). */
+static bool quiet;
+
+/* The command's private TMPDIR (removed with its content at exit), or "". */
+static char private_tmpdir[PATH_MAX];
 
 static void warn(const char *fmt, ...)
 {
@@ -130,11 +148,23 @@ static void usage(FILE *out)
 	      "       landlock-supervise --print-policy FILE...\n"
 	      "  --policy FILE        live rules (supervisor), repeatable, composed\n"
 	      "  --base FILE          rules that can never be revoked (supervisee)\n"
-	      "  --ro PATH, --rx PATH, --rw PATH\n"
+	      "  --ro PATHS, --rx PATHS (--rox), --rw PATHS, --rwx PATHS\n"
 	      "                       base rules: read, read and execute, read and\n"
-	      "                       write beneath PATH (repeatable)\n"
-	      "  --bind-tcp PORT, --connect-tcp PORT\n"
-	      "                       base rules on TCP ports (repeatable)\n"
+	      "                       write, everything beneath each PATH\n"
+	      "                       (comma-separated, repeatable)\n"
+	      "  --bind-tcp PORTS, --connect-tcp PORTS\n"
+	      "                       base rules on TCP ports (comma-separated)\n"
+	      "  --net                do not restrict TCP (denied by default)\n"
+	      "  --no-scope           allow signals and abstract unix sockets to\n"
+	      "                       processes outside the sandbox\n"
+	      "  --env NAME[=VALUE], --unsetenv NAME, --clearenv\n"
+	      "                       the command's environment\n"
+	      "  --no-tmpdir          no private TMPDIR for the command\n"
+	      "  --require-supervisor fail on a kernel without Landlock supervisors\n"
+	      "  --quiet              no summary of denials, no progress messages\n"
+	      "  --dry-run            check everything, print the layer, run nothing\n"
+	      "  --explain PATH       say which rule allows what on PATH, run nothing\n"
+	      "  --access RIGHTS      with --explain: exit 1 unless all RIGHTS allowed\n"
 	      "  --watch              reload the --policy files when they change\n"
 	      "  --strategy=S         how reloads change the rules: intersect\n"
 	      "                       (default), replace, clear, commit-ruleset,\n"
@@ -174,6 +204,17 @@ static void push(const char ***list, size_t *count, const char *item)
 	grown[(*count)++] = item;
 }
 
+static void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
 /* Strict: decimal digits only, within [min, max]. */
 static unsigned long parse_number(const char *option, const char *arg, unsigned long min,
 				  unsigned long max)
@@ -189,10 +230,28 @@ static unsigned long parse_number(const char *option, const char *arg, unsigned 
 	return value;
 }
 
-static void add_shorthand_path(struct options *opt, const char *path, uint64_t access)
+/*
+ * Calls @add for each item of the comma-separated list @arg (as landrun
+ * takes them); an empty item is an error.
+ */
+static void each_item(struct options *opt, const char *option, const char *arg, uint64_t access,
+		      void (*add)(struct options *, const char *, const char *, uint64_t))
 {
-	if (!path[0])
-		die(EXIT_FAIL, "an empty path is not a path");
+	char *list = strdup(arg), *item, *save = NULL;
+
+	if (!list)
+		die(EXIT_FAIL, "out of memory");
+	if (!arg[0] || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		die(EXIT_FAIL, "%s \"%s\": an empty item in the list", option, arg);
+	for (item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		add(opt, option, item, access);
+	free(list);
+}
+
+static void add_shorthand_path(struct options *opt, const char *option, const char *path,
+			       uint64_t access)
+{
+	(void)option;
 	ll_policy_set_handled(opt->extra, ll_fs_rights(6), ll_policy_handled_net(opt->extra),
 			      ll_policy_scoped(opt->extra));
 	if (ll_policy_add_path(opt->extra, path, access))
@@ -208,9 +267,45 @@ static void add_shorthand_port(struct options *opt, const char *option, const ch
 		die(EXIT_FAIL, "out of memory");
 }
 
+/* --access: right names and groups, as in a policy ("read_file,abi.read_write"). */
+static uint64_t parse_rights(const char *arg)
+{
+	char text[1024], err[LL_ERR_LEN];
+	struct ll_policy *policy = ll_policy_new();
+	uint64_t access = 0;
+	const char *p;
+	size_t used;
+
+	if (!policy)
+		die(EXIT_FAIL, "out of memory");
+	used = snprintf(
+		text, sizeof(text),
+		"{\"abi\": 6, \"pathBeneath\": [{\"parent\": [\"/\"], \"allowedAccess\": [");
+	for (p = arg; used < sizeof(text);) {
+		const size_t len = strcspn(p, ",");
+
+		used += snprintf(text + used, sizeof(text) - used, "%s\"%.*s\"",
+				 p == arg ? "" : ", ", (int)len, p);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	if (used < sizeof(text))
+		used += snprintf(text + used, sizeof(text) - used, "]}]}");
+	if (used >= sizeof(text) || strchr(arg, '"') || strchr(arg, '\\') ||
+	    ll_policy_load_string(policy, "--access", text, err, sizeof(err)) ||
+	    !ll_policy_path(policy, 0, &access))
+		die(EXIT_FAIL,
+		    "--access \"%s\": not a list of filesystem rights (read_file,write_file... or abi.read_write...)",
+		    arg);
+	ll_policy_free(policy);
+	return access;
+}
+
 #define RIGHTS_RO (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 #define RIGHTS_RX (RIGHTS_RO | LANDLOCK_ACCESS_FS_EXECUTE)
 #define RIGHTS_RW (ll_fs_rights(6) & ~LANDLOCK_ACCESS_FS_EXECUTE)
+#define RIGHTS_RWX ll_fs_rights(6)
 
 static void parse_options(int argc, char **argv, struct options *opt)
 {
@@ -219,6 +314,18 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		OPT_RO,
 		OPT_RX,
 		OPT_RW,
+		OPT_RWX,
+		OPT_NET,
+		OPT_NO_SCOPE,
+		OPT_ENV,
+		OPT_UNSETENV,
+		OPT_CLEARENV,
+		OPT_NO_TMPDIR,
+		OPT_REQUIRE_SUPERVISOR,
+		OPT_QUIET,
+		OPT_DRY_RUN,
+		OPT_EXPLAIN,
+		OPT_ACCESS,
 		OPT_BIND_TCP,
 		OPT_CONNECT_TCP,
 		OPT_CHECK,
@@ -240,7 +347,21 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "strategy", required_argument, NULL, 's' },
 		{ "ro", required_argument, NULL, OPT_RO },
 		{ "rx", required_argument, NULL, OPT_RX },
+		{ "rox", required_argument, NULL, OPT_RX },
 		{ "rw", required_argument, NULL, OPT_RW },
+		{ "rwx", required_argument, NULL, OPT_RWX },
+		{ "net", no_argument, NULL, OPT_NET },
+		{ "unrestricted-network", no_argument, NULL, OPT_NET },
+		{ "no-scope", no_argument, NULL, OPT_NO_SCOPE },
+		{ "env", required_argument, NULL, OPT_ENV },
+		{ "unsetenv", required_argument, NULL, OPT_UNSETENV },
+		{ "clearenv", no_argument, NULL, OPT_CLEARENV },
+		{ "no-tmpdir", no_argument, NULL, OPT_NO_TMPDIR },
+		{ "require-supervisor", no_argument, NULL, OPT_REQUIRE_SUPERVISOR },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "explain", required_argument, NULL, OPT_EXPLAIN },
+		{ "access", required_argument, NULL, OPT_ACCESS },
 		{ "bind-tcp", required_argument, NULL, OPT_BIND_TCP },
 		{ "connect-tcp", required_argument, NULL, OPT_CONNECT_TCP },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -250,7 +371,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{}
 	};
 	const char *bare = NULL; /* an optional-value option given without '=' */
-	bool fold_depth = false, trace_format = false, strategy = false;
+	bool fold_depth = false, trace_format = false, strategy = false, net_rules = false;
 	int c, bare_next = 0, index;
 
 	opt->fold_min_depth = FOLD_MIN_DEPTH;
@@ -317,20 +438,72 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			strategy = true;
 			break;
 		case OPT_RO:
-			add_shorthand_path(opt, optarg, RIGHTS_RO);
+			each_item(opt, "--ro", optarg, RIGHTS_RO, add_shorthand_path);
 			break;
 		case OPT_RX:
-			add_shorthand_path(opt, optarg, RIGHTS_RX);
+			each_item(opt, "--rx", optarg, RIGHTS_RX, add_shorthand_path);
 			break;
 		case OPT_RW:
-			add_shorthand_path(opt, optarg, RIGHTS_RW);
+			each_item(opt, "--rw", optarg, RIGHTS_RW, add_shorthand_path);
+			break;
+		case OPT_RWX:
+			each_item(opt, "--rwx", optarg, RIGHTS_RWX, add_shorthand_path);
 			break;
 		case OPT_BIND_TCP:
-			add_shorthand_port(opt, "--bind-tcp", optarg, LANDLOCK_ACCESS_NET_BIND_TCP);
+			each_item(opt, "--bind-tcp", optarg, LANDLOCK_ACCESS_NET_BIND_TCP,
+				  add_shorthand_port);
+			net_rules = true;
 			break;
 		case OPT_CONNECT_TCP:
-			add_shorthand_port(opt, "--connect-tcp", optarg,
-					   LANDLOCK_ACCESS_NET_CONNECT_TCP);
+			each_item(opt, "--connect-tcp", optarg, LANDLOCK_ACCESS_NET_CONNECT_TCP,
+				  add_shorthand_port);
+			net_rules = true;
+			break;
+		case OPT_NET:
+			opt->net = true;
+			break;
+		case OPT_NO_SCOPE:
+			opt->no_scope = true;
+			break;
+		case OPT_ENV:
+		case OPT_UNSETENV:
+			if (!optarg[0] || optarg[0] == '=' || optarg[0] == '-' ||
+			    (c == OPT_UNSETENV && strchr(optarg, '=')))
+				die(EXIT_FAIL, "--%s \"%s\": not a variable name%s",
+				    long_options[index].name, optarg,
+				    c == OPT_ENV ? " (NAME or NAME=VALUE)" : "");
+			if (c == OPT_UNSETENV) {
+				char *unset;
+
+				if (asprintf(&unset, "-%s", optarg) < 0)
+					die(EXIT_FAIL, "out of memory");
+				push(&opt->env, &opt->num_env, unset);
+			} else {
+				push(&opt->env, &opt->num_env, optarg);
+			}
+			break;
+		case OPT_CLEARENV:
+			opt->clearenv = true;
+			break;
+		case OPT_NO_TMPDIR:
+			opt->no_tmpdir = true;
+			break;
+		case OPT_REQUIRE_SUPERVISOR:
+			opt->require_supervisor = true;
+			break;
+		case OPT_QUIET:
+			opt->quiet = true;
+			break;
+		case OPT_DRY_RUN:
+			opt->dry_run = true;
+			break;
+		case OPT_EXPLAIN:
+			if (!optarg[0])
+				die(EXIT_FAIL, "--explain: an empty path");
+			push(&opt->explain, &opt->num_explain, optarg);
+			break;
+		case OPT_ACCESS:
+			opt->explain_access = parse_rights(optarg);
 			break;
 		case OPT_CHECK:
 			opt->check = true;
@@ -363,6 +536,21 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		die(EXIT_FAIL, "--watch needs a --policy file");
 	if ((opt->ask + opt->permissive + opt->trace) > 1)
 		die(EXIT_FAIL, "--ask, --permissive and --trace exclude each other");
+	if (opt->net && net_rules)
+		die(EXIT_FAIL,
+		    "--net allows all of TCP: --bind-tcp and --connect-tcp would restrict it");
+	if (opt->explain_access && !opt->num_explain)
+		die(EXIT_FAIL, "--access needs --explain");
+	if (opt->num_explain) {
+		if (opt->check || opt->print || opt->dry_run)
+			die(EXIT_FAIL, "--explain excludes --check, --print-policy and --dry-run");
+		if (optind < argc)
+			die(EXIT_FAIL, "--explain runs nothing: no COMMAND");
+		opt->command = argv + optind;
+		return;
+	}
+	if (opt->dry_run && (opt->check || opt->print))
+		die(EXIT_FAIL, "--dry-run excludes --check and --print-policy");
 	if (opt->check || opt->print) {
 		if (opt->check && opt->print)
 			die(EXIT_FAIL, "--check and --print-policy exclude each other");
@@ -456,6 +644,28 @@ static const char *missing_path(const struct ll_policy *policy)
 		if (access(path, F_OK) && errno == ENOENT)
 			return path;
 	return NULL;
+}
+
+/*
+ * "FILE:LINE:COLUMN: " of the rule of @path in the policy @files, or ""
+ * (a rule of --ro, --rx...).
+ */
+static void path_origin(const char *const *files, size_t count, const char *path, char *buf,
+			size_t len)
+{
+	struct ll_config *cfg = ll_config_new();
+	char err[LL_ERR_LEN];
+	size_t i;
+	int ret = cfg && len > 2 ? 0 : -1;
+
+	buf[0] = '\0';
+	for (i = 0; i < count && !ret; i++)
+		ret = ll_config_load(cfg, files[i], err, sizeof(err));
+	if (!ret && !ll_config_path_origin(cfg, path, buf, len - 2))
+		strcat(buf, ": ");
+	else if (len)
+		buf[0] = '\0';
+	ll_config_free(cfg);
 }
 
 /* --check FILE...: each file on its own; never needs the kernel feature. */
@@ -580,6 +790,41 @@ static void log_event(struct state *st, const struct ll_event *ev, const char *d
 	if (len >= 0)
 		free(text);
 	json_object_put(line);
+}
+
+/* --- The summary of denials ------------------------------------------------ */
+
+#define SUMMARY_LINES 10
+
+static void record_denial(struct state *st, const struct ll_event *ev)
+{
+	char line[8192 + 600], names[512], object[8192], comm[64];
+	struct strmap_entry *entry;
+
+	st->num_denials++;
+	read_comm(ll_event_pid(ev), comm, sizeof(comm));
+	snprintf(line, sizeof(line), "%s: %s %s", comm,
+		 ll_access_names(ll_event_access(ev), ll_event_is_net(ev), names, sizeof(names)),
+		 ll_event_object(ev, object, sizeof(object)));
+	entry = strmap_add(&st->denials, line);
+	if (entry)
+		entry->value++;
+}
+
+/* On stderr at exit: what was denied, the first distinct ones. */
+static void print_summary(const struct state *st)
+{
+	size_t i;
+
+	if (quiet || !st->num_denials)
+		return;
+	warn("%lu access%s denied:", st->num_denials, st->num_denials > 1 ? "es" : "");
+	for (i = 0; i < st->denials.count && i < SUMMARY_LINES; i++)
+		fprintf(stderr, "  %s%s\n", st->denials.entries[i].key,
+			st->denials.entries[i].value > 1 ? " (repeated)" : "");
+	if (st->denials.count > SUMMARY_LINES)
+		fprintf(stderr, "  and %zu more%s\n", st->denials.count - SUMMARY_LINES,
+			st->opt->log ? "" : " (--log FILE records every event)");
 }
 
 /* --- Deciding ------------------------------------------------------------ */
@@ -810,6 +1055,8 @@ static void handle_events(struct state *st)
 			wait_us[i] = elapsed_us(&received);
 		}
 		log_event(st, st->events[i], outcome[i] == DENY ? "deny" : "allow", wait_us[i]);
+		if (outcome[i] == DENY)
+			record_denial(st, st->events[i]);
 		ll_event_release(st->events[i]);
 	}
 }
@@ -819,9 +1066,40 @@ static void handle_events(struct state *st)
 /* Reloads this long after the last change: one reload per save. */
 #define RELOAD_DELAY_MS 100
 
+/* What a change is: written, moved in or out, created, removed. */
+#define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE)
+
+/* A file that a --policy directory stands for: *.json or *.toml, no dot first. */
+static bool is_policy_name(const char *name)
+{
+	const size_t len = strlen(name);
+
+	return name[0] != '.' && len > 5 &&
+	       (!strcmp(name + len - 5, ".json") || !strcmp(name + len - 5, ".toml"));
+}
+
+/*
+ * Watches the files of each --policy directory (again after a reload: the
+ * directory may have been replaced); -1 where it is not a directory now.
+ */
+static void watch_policy_dirs(struct state *st, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < st->num_watched; i++) {
+		struct stat sb;
+
+		st->watched[i].dir_wd = -1;
+		if (!stat(st->opt->policies[i], &sb) && S_ISDIR(sb.st_mode))
+			st->watched[i].dir_wd = inotify_add_watch(fd, st->opt->policies[i],
+								  WATCH_MASK | IN_ONLYDIR);
+	}
+}
+
 /*
  * Watches the policies' directories (editors replace files), and remembers
- * the names to react to: other files there (swap files...) are ignored.
+ * the names to react to: other files there (swap files...) are ignored; in
+ * a --policy directory, its policy files.
  */
 static int watch_policies(struct state *st)
 {
@@ -839,7 +1117,10 @@ static int watch_policies(struct state *st)
 
 		snprintf(dir, sizeof(dir), "%s", st->opt->policies[i]);
 		snprintf(name, sizeof(name), "%s", st->opt->policies[i]);
-		wd = inotify_add_watch(fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+		/* "dir/" is "dir" in "." */
+		while (strlen(name) > 1 && name[strlen(name) - 1] == '/')
+			name[strlen(name) - 1] = dir[strlen(name) - 1] = '\0';
+		wd = inotify_add_watch(fd, dirname(dir), WATCH_MASK);
 		if (wd < 0) {
 			close(fd);
 			return -1;
@@ -850,6 +1131,7 @@ static int watch_policies(struct state *st)
 			die(EXIT_FAIL, "out of memory");
 		st->num_watched++;
 	}
+	watch_policy_dirs(st, fd);
 	return fd;
 }
 
@@ -876,8 +1158,9 @@ static void policy_changed(struct state *st, int watch_fd)
 
 			p += sizeof(*ie) + ie->len;
 			for (i = 0; ie->len && i < st->num_watched; i++)
-				if (st->watched[i].wd == ie->wd &&
-				    !strcmp(st->watched[i].name, ie->name)) {
+				if ((st->watched[i].wd == ie->wd &&
+				     !strcmp(st->watched[i].name, ie->name)) ||
+				    (st->watched[i].dir_wd == ie->wd && is_policy_name(ie->name))) {
 					add_ms(&st->reload_at, RELOAD_DELAY_MS);
 					st->reload_due = true;
 				}
@@ -885,14 +1168,23 @@ static void policy_changed(struct state *st, int watch_fd)
 	}
 }
 
-static void reload(struct state *st)
+static void reload(struct state *st, int watch_fd)
 {
 	char err[LL_ERR_LEN], warning[LL_ERR_LEN];
 	struct ll_policy *policy = NULL;
+	const char *missing;
 
 	st->reload_due = false;
+	watch_policy_dirs(st, watch_fd);
 	if (load_policies(st->opt->policies, st->opt->num_policies, &policy, err, sizeof(err))) {
 		warn("reload failed, previous policy kept: %s", err);
+		return;
+	}
+	if (!st->opt->ignore_missing && (missing = missing_path(policy))) {
+		path_origin(st->opt->policies, st->opt->num_policies, missing, err, sizeof(err));
+		warn("reload failed, previous policy kept: %s%s: %s (--ignore-missing skips it)",
+		     err, missing, strerror(ENOENT));
+		ll_policy_free(policy);
 		return;
 	}
 	if (ll_policy_handled_fs(policy) & ~ll_supervisor_handled_fs(st->sup) ||
@@ -907,7 +1199,7 @@ static void reload(struct state *st)
 	}
 	if (warning[0])
 		warn("reload: %s", warning);
-	warn("policy reloaded (%zu path rules, %zu port rules)", ll_policy_num_paths(policy),
+	info("policy reloaded (%zu path rules, %zu port rules)", ll_policy_num_paths(policy),
 	     ll_policy_num_ports(policy));
 	ll_policy_free(st->policy);
 	st->policy = policy;
@@ -963,6 +1255,57 @@ static void raise_nofile(void)
 }
 
 /*
+ * The command's environment (in the child): --clearenv empties it, then
+ * the private TMPDIR, then --env and --unsetenv in their order; "--env NAME"
+ * keeps NAME's value from before --clearenv.
+ */
+static void set_environment(const struct options *opt)
+{
+	char **kept = calloc(opt->num_env + 1, sizeof(*kept));
+	size_t i;
+
+	for (i = 0; kept && i < opt->num_env; i++)
+		if (opt->env[i][0] != '-' && !strchr(opt->env[i], '=') && getenv(opt->env[i]))
+			kept[i] = strdup(getenv(opt->env[i]));
+	if (opt->clearenv)
+		clearenv();
+	if (private_tmpdir[0])
+		setenv("TMPDIR", private_tmpdir, 1);
+	for (i = 0; i < opt->num_env; i++) {
+		const char *item = opt->env[i], *eq = strchr(item, '=');
+
+		if (item[0] == '-') {
+			unsetenv(item + 1);
+		} else if (eq) {
+			char *name = strndup(item, eq - item);
+
+			if (name)
+				setenv(name, eq + 1, 1);
+			free(name);
+		} else if (kept && kept[i]) {
+			setenv(item, kept[i], 1);
+		}
+	}
+}
+
+/* Removes the private TMPDIR and what the command left in it (at exit). */
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) && errno != ENOENT)
+		warn("%s: cannot remove: %s", path, strerror(errno));
+	return 0;
+}
+
+static void remove_private_tmpdir(void)
+{
+	if (private_tmpdir[0])
+		nftw(private_tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	private_tmpdir[0] = '\0';
+}
+
+/*
  * Starts the command; returns at once with @status_fd, which says (an errno)
  * why it did not start or closes when it did.  The caller must answer
  * events meanwhile: the command's execve() (of a binary, an interpreter or
@@ -987,11 +1330,13 @@ static pid_t spawn(struct state *st, int supervisee_fd, int *status_fd)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (nofile_raised)
 			setrlimit(RLIMIT_NOFILE, &command_nofile);
+		set_environment(st->opt);
 		/* Temporary files go to a directory of their own (cf. trace.c). */
 		if (st->trace_tmpdir[0])
 			setenv("TMPDIR", st->trace_tmpdir, 1);
 		close(status_pipe[0]);
-		close(ll_supervisor_fd(st->sup));
+		if (st->sup)
+			close(ll_supervisor_fd(st->sup));
 		if (ll_restrict_self(supervisee_fd)) {
 			err = errno;
 		} else {
@@ -1117,7 +1462,7 @@ static void write_outputs(struct state *st)
 		if (ret)
 			warn("cannot write %s: %s", out, strerror(errno));
 		else
-			warn("%lu events; policy written to %s", st->events_seen, out);
+			info("%lu events; policy written to %s", st->events_seen, out);
 	}
 	if (st->opt->trace) {
 		const struct trace_out trace = { &st->trace, st->opt->trace_make };
@@ -1131,7 +1476,7 @@ static void write_outputs(struct state *st)
 			st->failed = true;
 			warn("cannot write %s: %s", out, strerror(errno));
 		} else {
-			warn("%lu events; trace written to %s", st->events_seen, out);
+			info("%lu events; trace written to %s", st->events_seen, out);
 		}
 	}
 	if (ret)
@@ -1152,6 +1497,267 @@ static void forward(const struct state *st, const struct signalfd_siginfo *info)
 	kill(st->child, info->ssi_signo);
 }
 
+/* --- Before the run ------------------------------------------------------ */
+
+/*
+ * Checks every output before the command runs (a run whose policy or
+ * trace cannot be written would be lost); opens the log, whose descriptor
+ * it returns (or -1).
+ */
+static int check_outputs(const struct options *opt)
+{
+	const char *outs[2] = { NULL, NULL };
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	if (opt->permissive)
+		outs[0] = opt->permissive_out ?: "landlock-permissive.json";
+	else if (opt->ask)
+		outs[0] = opt->ask_out;
+	if (opt->trace)
+		outs[1] = opt->trace_out
+				  ?: (opt->trace_make ? "landlock-trace.d" : "landlock-trace.json");
+	for (i = 0; i < 2; i++)
+		if (outs[i] && output_writable(outs[i]))
+			die(EXIT_FAIL, "%s: %s (an output: nothing was run)", outs[i],
+			    strerror(errno));
+	if (!opt->log)
+		return -1;
+	if (!stat(opt->log, &sb) && S_ISDIR(sb.st_mode))
+		die(EXIT_FAIL, "%s: %s (the log: nothing was run)", opt->log, strerror(EISDIR));
+	fd = open(opt->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		die(EXIT_FAIL, "%s: %s (the log: nothing was run)", opt->log, strerror(errno));
+	return fd;
+}
+
+/*
+ * Whether to run best effort (a plain Landlock ruleset): on a kernel with
+ * Landlock but without supervisors, unless an option needs them (then
+ * exits).  *@abi: the running kernel's Landlock ABI.
+ */
+static bool kernel_mode(const struct options *opt, int *abi)
+{
+	const char *missing = ll_missing_feature(false), *needs = NULL;
+	const bool notify = opt->ask || opt->permissive || opt->trace || opt->log;
+
+	*abi = ll_abi_version();
+	if (*abi > 6)
+		*abi = 6;
+	if (!missing) {
+		missing = notify ? ll_missing_feature(true) : NULL;
+		if (missing)
+			die(EXIT_FAIL, "%s: --ask, --permissive, --trace and --log need it",
+			    missing);
+		return false;
+	}
+	if (*abi < 1)
+		die(EXIT_FAIL, "%s: nothing can be enforced", missing);
+	if (opt->require_supervisor)
+		needs = "--require-supervisor";
+	else if (opt->permissive)
+		needs = "--permissive";
+	else if (opt->ask)
+		needs = "--ask";
+	else if (opt->trace)
+		needs = "--trace";
+	else if (opt->watch)
+		needs = "--watch";
+	else if (opt->log)
+		needs = "--log";
+	if (needs)
+		die(EXIT_FAIL, "%s: %s needs it", missing, needs);
+	return true;
+}
+
+/* Says what a best-effort run cannot enforce. */
+static void warn_best_effort(int abi, uint64_t fs, uint64_t net, uint64_t scoped)
+{
+	char lost[1024] = "", names[512];
+	size_t used = 0;
+
+	if (fs & ~ll_fs_rights(abi))
+		used += snprintf(
+			lost + used, sizeof(lost) - used, "; not enforced: %s",
+			ll_access_names(fs & ~ll_fs_rights(abi), false, names, sizeof(names)));
+	if (net & ~ll_net_rights(abi) && used < sizeof(lost))
+		used += snprintf(
+			lost + used, sizeof(lost) - used, "%s%s", used ? ", " : "; not enforced: ",
+			ll_access_names(net & ~ll_net_rights(abi), true, names, sizeof(names)));
+	if (scoped & ~ll_scopes(abi) && used < sizeof(lost))
+		snprintf(lost + used, sizeof(lost) - used, "%s%s", used ? ", " : "; not enforced: ",
+			 "scoped signals and abstract unix sockets");
+	warn("no Landlock supervisor in this kernel: the policy is enforced as a fixed Landlock ruleset (ABI %d), without live reload, events or summary%s",
+	     abi, lost);
+}
+
+/* Base and live rules in one fixed ruleset (best effort); its descriptor. */
+static int plain_ruleset(const struct options *opt, struct ll_policy *base,
+			 const struct ll_policy *live, uint64_t scoped)
+{
+	const struct landlock_ruleset_attr attr = {
+		.handled_access_fs = ll_policy_handled_fs(base),
+		.handled_access_net = ll_policy_handled_net(base),
+		.scoped = scoped,
+	};
+	char err[LL_ERR_LEN];
+	int fd;
+
+	if (ll_policy_union(base, live))
+		die(EXIT_FAIL, "out of memory");
+	/* The union handles what either handles: back to the layer's rights. */
+	ll_policy_set_handled(base, attr.handled_access_fs, attr.handled_access_net, scoped);
+	fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0)
+		die(EXIT_FAIL, "cannot create a Landlock ruleset: %s", strerror(errno));
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (ll_supervisee_add_policy(fd, base, opt->ignore_missing ? LL_IGNORE_MISSING : 0, err,
+				     sizeof(err)))
+		die(EXIT_FAIL, "%s", err);
+	return fd;
+}
+
+/*
+ * A private TMPDIR with every right (so that "--rw $PWD -- make" has
+ * somewhere to put its temporary files), removed with its content at exit.
+ * Not when tracing: trace.c gives the command a TMPDIR of its own.
+ */
+static void make_private_tmpdir(const struct options *opt, struct ll_policy *base)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (opt->no_tmpdir || opt->trace)
+		return;
+	if ((size_t)snprintf(private_tmpdir, sizeof(private_tmpdir), "%s/landlock-supervise.XXXXXX",
+			     tmp && tmp[0] == '/' ? tmp : "/tmp") >= sizeof(private_tmpdir) ||
+	    !mkdtemp(private_tmpdir)) {
+		warn("cannot create a private TMPDIR in %s: %s",
+		     tmp && tmp[0] == '/' ? tmp : "/tmp", strerror(errno));
+		private_tmpdir[0] = '\0';
+		return;
+	}
+	atexit(remove_private_tmpdir);
+	if (ll_policy_add_path(base, private_tmpdir, RIGHTS_RWX))
+		die(EXIT_FAIL, "out of memory");
+}
+
+/* --dry-run: the layer as it would be enforced, as a policy; runs nothing. */
+static int dry_run(const struct options *opt, const struct ll_policy *base,
+		   const struct ll_policy *live, uint64_t handled_fs, uint64_t handled_net,
+		   uint64_t scoped, bool best_effort, int abi)
+{
+	struct ll_policy *layer = ll_policy_dup(base);
+
+	if (!layer || ll_policy_union(layer, live))
+		die(EXIT_FAIL, "out of memory");
+	ll_policy_set_handled(layer, handled_fs, handled_net, scoped);
+	ll_policy_set_abi(layer, 6);
+	ll_policy_mask(layer);
+	if (best_effort)
+		warn_best_effort(
+			abi, ll_policy_handled_fs(base) | ll_policy_handled_fs(live) | handled_fs,
+			opt->net ? 0 : ll_net_rights(6), opt->no_scope ? 0 : ll_scopes(6));
+	warn("dry run: %s would run in %s with these rules%s", opt->command[0],
+	     best_effort ? "a fixed Landlock ruleset" : "a supervised Landlock layer",
+	     opt->no_tmpdir || opt->trace ? "" : " and a private TMPDIR");
+	if (print_policy(layer, stdout))
+		die(EXIT_FAIL, "stdout: %s", strerror(errno));
+	ll_policy_free(layer);
+	return 0;
+}
+
+/* Whether the rule on @rule (resolved) covers the resolved @path. */
+static bool beneath(const char *rule, const char *path)
+{
+	const size_t len = strlen(rule);
+
+	return !strcmp(rule, "/") ||
+	       (!strncmp(rule, path, len) && (!path[len] || path[len] == '/'));
+}
+
+/* @path resolved: its directory's real path and its name if it does not exist. */
+static char *resolve(const char *path)
+{
+	char *real = realpath(path, NULL), *dir, *copy, *name, *out;
+
+	if (real)
+		return real;
+	copy = strdup(path);
+	dir = copy ? realpath(dirname(copy), NULL) : NULL;
+	free(copy);
+	copy = strdup(path);
+	name = copy ? basename(copy) : NULL;
+	if (!dir || !name || asprintf(&out, "%s/%s", strcmp(dir, "/") ? dir : "", name) < 0)
+		out = NULL;
+	free(dir);
+	free(copy);
+	return out;
+}
+
+/* Prints each rule of @policy (@kind) that covers @real, with @asked rights. */
+static uint64_t explain_rules(const char *path, const char *real, const struct ll_policy *policy,
+			      const char *kind, uint64_t asked)
+{
+	uint64_t allowed = 0, access;
+	char names[512];
+	const char *rule;
+	size_t i;
+
+	for (i = 0; (rule = ll_policy_path(policy, i, &access)); i++) {
+		char *rule_real = realpath(rule, NULL);
+
+		if (rule_real && beneath(rule_real, real) && (access & asked)) {
+			printf("%s: allowed %s by the %s rule on %s\n", path,
+			       ll_access_names(access & asked, false, names, sizeof(names)), kind,
+			       rule);
+			allowed |= access & asked;
+		}
+		free(rule_real);
+	}
+	return allowed;
+}
+
+/*
+ * --explain PATH...: which rules allow what on each path, in user space
+ * (rules bind to the files their paths name now, as here); exit 1 if a
+ * right of --access is denied on one of them.
+ */
+static int explain_paths(const struct options *opt, const struct ll_policy *base,
+			 const struct ll_policy *live, uint64_t handled_fs)
+{
+	int status = 0;
+	size_t i;
+
+	for (i = 0; i < opt->num_explain; i++) {
+		const char *path = opt->explain[i];
+		char *real = resolve(path), names[512];
+		uint64_t asked, allowed;
+		struct stat sb;
+
+		if (!real)
+			die(EXIT_FAIL, "--explain %s: %s", path, strerror(errno));
+		asked = opt->explain_access ?: handled_fs;
+		/* Rights on directories mean nothing on a file. */
+		if (!opt->explain_access && !stat(real, &sb) && !S_ISDIR(sb.st_mode))
+			asked &= ll_file_rights();
+		allowed = explain_rules(path, real, base, "base", asked);
+		allowed |= explain_rules(path, real, live, "live (--policy)", asked);
+		if (asked & handled_fs & ~allowed) {
+			printf("%s: denied %s\n", path,
+			       ll_access_names(asked & handled_fs & ~allowed, false, names,
+					       sizeof(names)));
+			if (opt->explain_access)
+				status = EXIT_INVALID;
+		}
+		if (asked & ~handled_fs)
+			printf("%s: not restricted %s (not handled)\n", path,
+			       ll_access_names(asked & ~handled_fs, false, names, sizeof(names)));
+		free(real);
+	}
+	return fflush(stdout) ? EXIT_FAIL : status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
@@ -1161,12 +1767,13 @@ int main(int argc, char **argv)
 	size_t i;
 	const char *missing;
 	uint64_t handled_fs, handled_net, scoped;
-	int supervisee_fd, watch_fd = -1, signal_fd, status_fd = -1, status = 0;
-	bool notify, exited = false;
+	int supervisee_fd, watch_fd = -1, signal_fd, status_fd = -1, status = 0, abi;
+	bool notify, best_effort, exited = false;
 	sigset_t mask;
 
 	opt.extra = new_policy();
 	parse_options(argc, argv, &opt);
+	quiet = opt.quiet;
 	if (opt.check)
 		return check_files(opt.command);
 	if (opt.print)
@@ -1177,35 +1784,72 @@ int main(int argc, char **argv)
 	    load_policies(opt.bases, opt.num_bases, &base, err, sizeof(err)))
 		die(EXIT_FAIL, "%s", err);
 	add_extra(base, opt.extra);
-	if (!opt.ignore_missing &&
-	    ((missing = missing_path(st.policy)) || (missing = missing_path(base))))
-		die(EXIT_FAIL, "%s: %s (--ignore-missing skips it)", missing, strerror(ENOENT));
-	notify = opt.ask || opt.permissive || opt.trace || opt.log;
-	missing = ll_missing_feature(notify);
-	if (missing)
-		die(EXIT_FAIL, "%s", missing);
-
-	raise_nofile();
 	handled_fs = ll_policy_handled_fs(st.policy) | ll_policy_handled_fs(base);
 	handled_net = ll_policy_handled_net(st.policy) | ll_policy_handled_net(base);
 	scoped = ll_policy_scoped(st.policy) | ll_policy_scoped(base);
 	if (!handled_fs && !handled_net)
 		handled_fs = ll_fs_rights(6);
-	st.sup = ll_supervisor_new(handled_fs, handled_net, scoped, notify);
-	if (!st.sup)
-		die(EXIT_FAIL, "cannot create the supervisor: %s", strerror(errno));
-	if (ll_supervisor_apply(st.sup, st.policy, opt.ignore_missing ? LL_IGNORE_MISSING : 0, err,
-				sizeof(err)))
-		die(EXIT_FAIL, "%s", err);
-	if (err[0])
-		warn("%s", err);
-	supervisee_fd = ll_supervisee_get(ll_supervisor_fd(st.sup));
-	if (supervisee_fd < 0)
-		die(EXIT_FAIL, "cannot get the supervisee ruleset: %s", strerror(errno));
+	if (opt.num_explain)
+		return explain_paths(&opt, base, st.policy, handled_fs);
+	/* The defaults of landrun, nono and bubblewrap: no network, scoped. */
+	if (!opt.net)
+		handled_net |= ll_net_rights(6);
+	if (!opt.no_scope)
+		scoped |= ll_scopes(6);
+	if (!opt.ignore_missing) {
+		if ((missing = missing_path(st.policy)))
+			path_origin(opt.policies, opt.num_policies, missing, err, sizeof(err));
+		else if ((missing = missing_path(base)))
+			path_origin(opt.bases, opt.num_bases, missing, err, sizeof(err));
+		if (missing)
+			die(EXIT_FAIL, "%s%s: %s (--ignore-missing skips it)", err, missing,
+			    strerror(ENOENT));
+	}
+	/* The outputs before the run, which would be lost otherwise. */
+	st.log_fd = check_outputs(&opt);
+
+	/*
+	 * A kernel without supervisors gets what plain Landlock enforces of
+	 * the policy, unless an option needs the supervisor.
+	 */
+	best_effort = kernel_mode(&opt, &abi);
+	notify = !best_effort && !ll_missing_feature(true);
+	if (best_effort) {
+		handled_fs &= ll_fs_rights(abi);
+		handled_net &= ll_net_rights(abi);
+		scoped &= ll_scopes(abi);
+	}
+	if (opt.dry_run)
+		return dry_run(&opt, base, st.policy, handled_fs, handled_net, scoped, best_effort,
+			       abi);
+	if (best_effort)
+		warn_best_effort(abi,
+				 ll_policy_handled_fs(base) | ll_policy_handled_fs(st.policy) |
+					 handled_fs,
+				 opt.net ? 0 : ll_net_rights(6), opt.no_scope ? 0 : ll_scopes(6));
+	raise_nofile();
+	make_private_tmpdir(&opt, base);
 	ll_policy_set_handled(base, handled_fs, handled_net, ll_policy_scoped(base));
-	if (ll_supervisee_add_policy(supervisee_fd, base,
-				     opt.ignore_missing ? LL_IGNORE_MISSING : 0, err, sizeof(err)))
-		die(EXIT_FAIL, "%s", err);
+	if (best_effort) {
+		supervisee_fd = plain_ruleset(&opt, base, st.policy, scoped);
+	} else {
+		st.sup = ll_supervisor_new(handled_fs, handled_net, scoped, notify);
+		if (!st.sup)
+			die(EXIT_FAIL, "cannot create the supervisor: %s", strerror(errno));
+		if (ll_supervisor_apply(st.sup, st.policy,
+					opt.ignore_missing ? LL_IGNORE_MISSING : 0, err,
+					sizeof(err)))
+			die(EXIT_FAIL, "%s", err);
+		if (err[0])
+			warn("%s", err);
+		supervisee_fd = ll_supervisee_get(ll_supervisor_fd(st.sup));
+		if (supervisee_fd < 0)
+			die(EXIT_FAIL, "cannot get the supervisee ruleset: %s", strerror(errno));
+		if (ll_supervisee_add_policy(supervisee_fd, base,
+					     opt.ignore_missing ? LL_IGNORE_MISSING : 0, err,
+					     sizeof(err)))
+			die(EXIT_FAIL, "%s", err);
+	}
 	st.events = calloc(BATCH, sizeof(*st.events));
 	if (!st.events)
 		die(EXIT_FAIL, "out of memory");
@@ -1217,11 +1861,7 @@ int main(int argc, char **argv)
 	learn_init(&st.learned);
 	strmap_init(&st.denied);
 	ll_trace_init(&st.trace);
-	if (opt.log) {
-		st.log_fd = open(opt.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-		if (st.log_fd < 0)
-			die(EXIT_FAIL, "%s: %s", opt.log, strerror(errno));
-	}
+	strmap_init(&st.denials);
 	if (opt.ask) {
 		st.tty = fopen("/dev/tty", "r+e");
 		if (!st.tty)
@@ -1255,7 +1895,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (signal_fd < 0 || fcntl(ll_supervisor_fd(st.sup), F_SETFL, O_NONBLOCK))
+	if (signal_fd < 0 || (st.sup && fcntl(ll_supervisor_fd(st.sup), F_SETFL, O_NONBLOCK)))
 		die(EXIT_FAIL, "signalfd: %s", strerror(errno));
 
 	st.child = spawn(&st, supervisee_fd, &status_fd);
@@ -1263,7 +1903,7 @@ int main(int argc, char **argv)
 
 	while (!exited) {
 		struct pollfd fds[5] = {
-			{ .fd = ll_supervisor_fd(st.sup), .events = POLLIN },
+			{ .fd = st.sup ? ll_supervisor_fd(st.sup) : -1, .events = POLLIN },
 			{ .fd = signal_fd, .events = POLLIN },
 			{ .fd = watch_fd, .events = POLLIN },
 			{ .fd = st.inotify_fd, .events = POLLIN },
@@ -1283,7 +1923,7 @@ int main(int argc, char **argv)
 		if (fds[2].revents & POLLIN)
 			policy_changed(&st, watch_fd);
 		if (st.reload_due && !reload_timeout(&st))
-			reload(&st);
+			reload(&st, watch_fd);
 		if ((fds[3].revents & POLLIN) && ll_trace_inotify(&st.trace, st.inotify_fd))
 			out_of_memory(&st, "trace");
 		if (fds[4].revents)
@@ -1313,6 +1953,7 @@ int main(int argc, char **argv)
 			warn("trace: %s is left with files in it", st.trace_tmpdir);
 	}
 	write_outputs(&st);
+	print_summary(&st);
 	if (st.log_fd >= 0)
 		close(st.log_fd);
 	ll_supervisor_free(st.sup);
@@ -1321,6 +1962,7 @@ int main(int argc, char **argv)
 	ll_policy_free(opt.extra);
 	learn_free(&st.learned);
 	strmap_free(&st.denied);
+	strmap_free(&st.denials);
 	ll_trace_free(&st.trace);
 	for (i = 0; i < BATCH; i++)
 		ll_event_free(st.events[i]);

@@ -3,9 +3,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,58 +47,58 @@ fail_free:
 	return -1;
 }
 
-static struct json_object *names(uint64_t access, int kind)
+int output_writable(const char *path)
 {
-	static const char *const scopes[] = { "abstract_unix_socket", "signal" };
-	struct json_object *arr = json_object_new_array();
-	char buf[512], *save = NULL, *tok;
-	size_t i;
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	char *tmp;
+	int fd;
 
-	if (kind == 2) {
-		for (i = 0; i < 2; i++)
-			if (access & (1ULL << i))
-				json_object_array_add(arr, json_object_new_string(scopes[i]));
-		return arr;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return -1;
 	}
-	ll_access_names(access, kind == 1, buf, sizeof(buf));
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_object_array_add(arr, json_object_new_string(tok));
-	return arr;
+	/* What write_atomic() will do: a temporary file next to it. */
+	if (asprintf(&tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0, path,
+		     slash ? slash + 1 : path) < 0)
+		return -1;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0) {
+		unlink(tmp);
+		close(fd);
+	}
+	free(tmp);
+	return fd < 0 ? -1 : 0;
 }
 
+/*
+ * As landlockconfig JSON, exactly as a learned policy is written
+ * (ll_policy_write()), so that --check and --policy read it back: through
+ * an anonymous file, since the library writes to a path.
+ */
 int print_policy(const struct ll_policy *policy, FILE *out)
 {
-	struct json_object *root = json_object_new_object();
-	struct json_object *paths = json_object_new_array();
-	struct json_object *ports = json_object_new_array();
-	uint64_t port, access;
-	const char *path;
-	size_t i;
+	const int fd = memfd_create("policy", MFD_CLOEXEC);
+	char path[64], buf[8192];
+	ssize_t n;
+	int saved;
 
-	json_object_object_add(root, "abi", json_object_new_int(ll_policy_abi(policy)));
-	json_object_object_add(root, "handledAccessFs", names(ll_policy_handled_fs(policy), 0));
-	json_object_object_add(root, "handledAccessNet", names(ll_policy_handled_net(policy), 1));
-	json_object_object_add(root, "scoped", names(ll_policy_scoped(policy), 2));
-	for (i = 0; (path = ll_policy_path(policy, i, &access)); i++) {
-		struct json_object *rule = json_object_new_object();
-
-		json_object_object_add(rule, "parent", json_object_new_string(path));
-		json_object_object_add(rule, "allowedAccess", names(access, 0));
-		json_object_array_add(paths, rule);
-	}
-	for (i = 0; !ll_policy_port(policy, i, &port, &access); i++) {
-		struct json_object *rule = json_object_new_object();
-
-		json_object_object_add(rule, "port", json_object_new_int64(port));
-		json_object_object_add(rule, "allowedAccess", names(access, 1));
-		json_object_array_add(ports, rule);
-	}
-	json_object_object_add(root, "pathBeneath", paths);
-	json_object_object_add(root, "netPort", ports);
-	fprintf(out, "%s\n",
-		json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_SPACED |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	if (fd < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (ll_policy_write(policy, path) || lseek(fd, 0, SEEK_SET))
+		goto fail;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, n, out) != (size_t)n)
+			goto fail;
+	if (n < 0)
+		goto fail;
+	close(fd);
 	return fflush(out) ? -1 : 0;
+
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }

@@ -14,7 +14,13 @@
  */
 int write_atomic(const char *path, int (*write)(void *ctx, const char *tmp), void *ctx);
 
-/* Writes the resolved rules of @policy as JSON to @out (--print-policy). */
+/*
+ * Whether write_atomic() can write @path: not a directory, and a file can
+ * be created next to it (one is, and removed); 0, or -1 with errno.
+ */
+int output_writable(const char *path);
+
+/* Writes the resolved rules of @policy as landlockconfig JSON to @out (--print-policy). */
 int print_policy(const struct ll_policy *policy, FILE *out);
 
 #endif /* LL_OUTPUT_H */

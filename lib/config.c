@@ -1117,8 +1117,8 @@ int ll_config_path_origin(const struct ll_config *cfg, const char *path, char *w
 		found = ll_policy_path_access(&one, path) != 0;
 		ll_policy_clear(&one);
 		if (found) {
-			snprintf(where, where_len, "%s:%u:%u", cfg->paths[i].file, cfg->paths[i].line,
-				 cfg->paths[i].col);
+			snprintf(where, where_len, "%s:%u:%u", cfg->paths[i].file,
+				 cfg->paths[i].line, cfg->paths[i].col);
 			return 0;
 		}
 	}
