@@ -475,10 +475,190 @@ t_kmemleak() {
 	"$top/tests/guest/kmemleak.sh" "$work/kmemleak.txt"
 }
 
+# --- Issue 24, items 6, 7, 8 and 10 (t_reload_*, t_opt_*) ---
+
+# The system directories a sandboxed program needs, for the shorthands.
+sysdirs() { local d s=; for d in /usr /lib /lib64 /bin /sbin; do [ -e "$d" ] && s+=${s:+,}$d; done; echo "$s"; }
+# Waits until FILE has a line matching PATTERN (a reload's message).
+wait_grep() { local i; for i in $(seq 200); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+
+# 6a. --policy DIR --watch: a file added to, changed in or removed from the
+# directory reloads the policy (it never did).
+t_reload_dir() {
+	rm -rf rd; mkdir -p rd/pol rd/a rd/b rd/c; echo a >rd/a/f; echo b >rd/b/f
+	policy_rw rd/pol/10-a.json "$work/rd/a"
+	policy_rw rd/c.json "$work/rd/c"
+	cat >rd/c/job.sh <<'S'
+r() { cat "$1" >/dev/null 2>&1 && echo yes || echo no; }
+n=0
+while [ ! -e rd/c/stop ]; do
+	if [ -e rd/c/ask$n ]; then echo "$n a=$(r rd/a/f) b=$(r rd/b/f)" >>rd/c/out; n=$((n + 1)); fi
+	sleep 0.05
+done
+S
+	"$tool" --base "$base" --base rd/c.json --policy rd/pol --watch -- sh rd/c/job.sh 2>rd/err &
+	local pid=$!
+	touch rd/c/ask0; wait_grep rd/c/out '^0 '
+	# A new file of the directory: composed (both handle the same rights).
+	policy_rw rd/pol/20-b.json.new "$work/rd/b"; mv rd/pol/20-b.json.new rd/pol/20-b.json
+	wait_grep rd/err 'policy reloaded' || { touch rd/c/stop; wait $pid; cat rd/err; return 1; }
+	touch rd/c/ask1; wait_grep rd/c/out '^1 '
+	rm rd/pol/10-a.json
+	wait_grep rd/err 'policy reloaded (1 path rules' || { touch rd/c/stop; wait $pid; cat rd/err; return 1; }
+	touch rd/c/ask2; wait_grep rd/c/out '^2 '
+	touch rd/c/stop; wait $pid
+	grep -qx '0 a=yes b=no' rd/c/out && grep -qx '1 a=yes b=yes' rd/c/out &&
+		grep -qx '2 a=no b=yes' rd/c/out || { cat rd/c/out rd/err; return 1; }
+}
+
+# 6b. Deleting the --policy file says so (it said nothing); the previous
+# policy stays in force.
+t_reload_delete() {
+	rm -rf rl; mkdir -p rl
+	policy_rw rl/p.json "$work/rl"
+	"$tool" --base "$base" --policy rl/p.json --watch -- \
+		sh -c 'while [ ! -e rl/stop ]; do sleep 0.05; done; echo ok >rl/done' 2>rl/err &
+	local pid=$! found
+	sleep 0.5; rm rl/p.json
+	wait_grep rl/err 'reload failed, previous policy kept: rl/p.json: No such file or directory'
+	found=$?
+	touch rl/stop; wait $pid
+	[ $found -eq 0 ] && [ "$(cat rl/done)" = ok ] || { cat rl/err; return 1; }
+}
+
+# 6c. A path that does not exist is reported with the policy's file and
+# line, at start and at a reload (the reload named neither).
+t_reload_missing_path() {
+	rm -rf rm_; mkdir -p rm_
+	printf '{"abi": 6, "ruleset": [{"handledAccessFs": ["abi.all"]}],\n "pathBeneath": [{"allowedAccess": ["abi.read_write"],\n  "parent": ["%s", "%s"]}]}\n' \
+		"$work/rm_" "$work/rm_/nothere" >rm_/miss.json
+	"$tool" --base "$base" --policy rm_/miss.json -- true 2>rm_/err; [ $? -eq 125 ] || return 1
+	grep -q "^landlock-supervise: rm_/miss.json:3:[0-9]*: $work/rm_/nothere: No such file or directory" rm_/err ||
+		{ cat rm_/err; return 1; }
+	policy_rw rm_/p.json "$work/rm_"
+	"$tool" --base "$base" --policy rm_/p.json --watch -- \
+		sh -c 'while [ ! -e rm_/stop ]; do sleep 0.05; done' 2>rm_/err &
+	local pid=$! found
+	sleep 0.5; cp rm_/miss.json rm_/p.json.new; mv rm_/p.json.new rm_/p.json
+	wait_grep rm_/err "reload failed, previous policy kept: rm_/p.json:3:[0-9]*: $work/rm_/nothere: No such file"
+	found=$?
+	touch rm_/stop; wait $pid
+	[ $found -eq 0 ] || { cat rm_/err; return 1; }
+}
+
+# 7. Outputs that cannot be written are refused before the command runs
+# (the learned policy was lost after the run); an existing output stays.
+t_opt_outputs_before_run() {
+	rm -rf ob; mkdir -p ob/dir; echo keep >ob/p.json
+	local o
+	for o in --permissive=/nonexistent/p.json --ask=/nonexistent/a.json \
+		--trace=/nonexistent/t.json --log=/nonexistent/l.jsonl --permissive=ob/dir; do
+		"$tool" --base "$base" "$o" -- touch ob/ran 2>ob/err
+		[ $? -eq 125 ] && [ ! -e ob/ran ] && grep -q 'nothing was run' ob/err ||
+			{ echo "$o"; cat ob/err; return 1; }
+	done
+	# A run that fails to start leaves the previous output as it was.
+	"$tool" --base "$base" --permissive=ob/p.json -- /nonexistent/cmd 2>/dev/null
+	[ "$(cat ob/p.json)" = keep ]
+}
+
+# 8. --print-policy writes what --check accepts and --policy replays.
+t_opt_print_round_trip() {
+	rm -rf pr; mkdir -p pr/d; echo x >pr/d/f
+	"$tool" --print-policy "$base" >pr/p.json 2>pr/err || { cat pr/err; return 1; }
+	"$tool" --check pr/p.json >pr/check 2>&1 || { cat pr/check; return 1; }
+	"$tool" --rw "$work/pr/d" --connect-tcp 443 --print-policy >pr/q.json &&
+		"$tool" --check pr/q.json >pr/check 2>&1 || { cat pr/check; return 1; }
+	"$tool" --policy pr/p.json --policy pr/q.json -- cat pr/d/f >/dev/null 2>pr/err ||
+		{ cat pr/err; return 1; }
+}
+
+# 10a. Comma lists, --rox and --rwx; a summary of denials on exit without
+# --log; --quiet silences it.
+t_opt_shorthands_summary() {
+	rm -rf sh_; mkdir -p sh_/w sh_/x; echo secret >sh_/secret
+	printf '#!/bin/sh\necho ran\n' >sh_/x/run.sh; chmod +x sh_/x/run.sh
+	"$tool" --rox "$(sysdirs)" --ro /etc,/proc --rwx "$work/sh_/w,$work/sh_/x" -- \
+		sh -c 'sh_/x/run.sh && echo y >sh_/w/y && cat sh_/secret' >sh_/out 2>sh_/err
+	[ $? -ne 0 ] && grep -qx ran sh_/out && [ -s sh_/w/y ] || { cat sh_/out sh_/err; return 1; }
+	grep -q '^landlock-supervise: 1 access denied:$' sh_/err &&
+		grep -q "^  cat: read_file $work/sh_/secret$" sh_/err || { cat sh_/err; return 1; }
+	"$tool" --quiet --rox "$(sysdirs)" -- cat sh_/secret 2>sh_/err
+	! grep -q 'denied:' sh_/err || { cat sh_/err; return 1; }
+}
+
+# 10b. TCP is denied by default; --connect-tcp allows ports (a list);
+# --net does not restrict it; --permissive alone learns a port.
+t_opt_network() {
+	rm -rf nw; mkdir -p nw
+	local job='exec 3<>/dev/tcp/127.0.0.1/20557'
+	"$tool" --rox "$(sysdirs)" -- bash -c "$job" 2>nw/err
+	grep -q 'Permission denied' nw/err || { echo "not denied:"; cat nw/err; return 1; }
+	"$tool" --rox "$(sysdirs)" --connect-tcp 80,20557 -- bash -c "$job" 2>nw/err
+	! grep -q 'Permission denied' nw/err || { cat nw/err; return 1; }
+	"$tool" --rox "$(sysdirs)" --net -- bash -c "$job" 2>nw/err
+	! grep -q 'Permission denied' nw/err || { cat nw/err; return 1; }
+	"$tool" --permissive=nw/learned.json -- bash -c "$job" 2>nw/err
+	python3 - nw/learned.json <<'P' || { cat nw/err; return 1; }
+import json, sys
+p = json.load(open(sys.argv[1]))
+ports = {x: e["allowedAccess"] for e in p.get("netPort", []) for x in e["port"]}
+assert ports.get(20557) == ["connect_tcp"], p
+P
+}
+
+# 10c. Signals to processes outside the sandbox are scoped by default
+# (ABI 6); --no-scope opts out.
+t_opt_scope() {
+	sleep 60 &
+	local outer=$! rc1 rc2
+	"$tool" --rox "$(sysdirs)" -- sh -c "kill -0 $outer" 2>/dev/null; rc1=$?
+	"$tool" --rox "$(sysdirs)" --no-scope -- sh -c "kill -0 $outer" 2>/dev/null; rc2=$?
+	kill $outer; wait $outer 2>/dev/null
+	[ $rc1 -ne 0 ] && [ $rc2 -eq 0 ] || { echo "scoped: $rc1, --no-scope: $rc2"; return 1; }
+}
+
+# 10d. --env, --unsetenv, --clearenv; a private TMPDIR, removed at exit.
+t_opt_env_tmpdir() {
+	rm -rf ev; mkdir -p ev
+	A=outer B=outer "$tool" --rox "$(sysdirs)" --clearenv --env A --env C=3 --unsetenv C \
+		--env D=4 -- env >ev/env 2>ev/err || { cat ev/err; return 1; }
+	[ "$(grep -v '^TMPDIR=' ev/env | sort | tr '\n' ' ')" = "A=outer D=4 " ] || { cat ev/env; return 1; }
+	"$tool" --rox "$(sysdirs)" -- sh -c 'mktemp >/dev/null && echo "$TMPDIR"' >ev/tmp 2>ev/err ||
+		{ cat ev/err; return 1; }
+	[ -n "$(cat ev/tmp)" ] && [ ! -e "$(cat ev/tmp)" ]
+}
+
+# 10e. "--rw $PWD -- make": a real build, whose compiler needs a temporary
+# directory.
+t_opt_rw_make() {
+	rm -rf mk; mkdir -p mk && cd mk || return 1
+	printf '#include <stdio.h>\nint main(void) { puts("built"); return 0; }\n' >m.c
+	printf 'm: m.c\n\tcc -o m m.c\n' >Makefile
+	"$tool" --rox "$(sysdirs)" --ro /etc --rw "$PWD" -- make -s >../mk.log 2>&1 ||
+		{ cd ..; cat mk.log; return 1; }
+	cd .. && [ "$(mk/m)" = built ]
+}
+
+# 10f. --explain and --dry-run against the same rules as a run.
+t_opt_explain_dry_run() {
+	rm -rf ex; mkdir -p ex; echo x >ex/f
+	"$tool" --rox "$(sysdirs)" --ro "$work/ex" --explain ex/f --access read_file >ex/out 2>&1 ||
+		{ cat ex/out; return 1; }
+	"$tool" --rox "$(sysdirs)" --ro "$work/ex" --explain ex/f --access write_file >ex/out 2>&1
+	[ $? -eq 1 ] && grep -q '^ex/f: denied write_file$' ex/out || { cat ex/out; return 1; }
+	! "$tool" --rox "$(sysdirs)" --ro "$work/ex" -- sh -c 'echo y >ex/f' 2>/dev/null || return 1
+	"$tool" --dry-run --rox "$(sysdirs)" -- touch ex/ran >ex/layer.json 2>ex/err || return 1
+	[ ! -e ex/ran ] && grep -q 'supervised Landlock layer' ex/err &&
+		"$tool" --check ex/layer.json >/dev/null 2>&1 || { cat ex/err ex/layer.json; return 1; }
+}
+
 tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
-	t_ask_tree t_trace_build t_errors t_exit_status t_lib_events"
+	t_ask_tree t_trace_build t_errors t_exit_status t_lib_events \
+	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
+	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
 # LL_E2E_TESTS="t_signals t_watch_names" runs only these.
 tests=${LL_E2E_TESTS:-$tests}
