@@ -133,12 +133,15 @@ static int fail(const struct file *f, unsigned int line, unsigned int col, const
 	va_end(ap);
 	snprintf(f->err, f->err_len, "%s:%u:%u: %s%s%s", f->name, line, col, where,
 		 where[0] ? ": " : "", msg);
+	/* Errors in the text are EINVAL (see ll_policy_load(3)). */
+	errno = EINVAL;
 	return -1;
 }
 
 static int oom(const struct file *f)
 {
 	snprintf(f->err, f->err_len, "%s: out of memory", f->name);
+	errno = ENOMEM;
 	return -1;
 }
 
@@ -849,9 +852,12 @@ static int load_file(struct ll_config *cfg, const char *path, char *err, size_t 
 	int ret;
 
 	if (fd < 0 || fstat(fd, &st)) {
+		const int saved = errno;
+
 		snprintf(err, err_len, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		errno = saved;
 		return -1;
 	}
 	for (;;) {
@@ -865,6 +871,7 @@ static int load_file(struct ll_config *cfg, const char *path, char *err, size_t 
 					 LL_MAX_FILE_SIZE >> 20);
 				free(text);
 				close(fd);
+				errno = EFBIG;
 				return -1;
 			}
 			cap = cap ? cap * 2 : 4096;
@@ -873,6 +880,7 @@ static int load_file(struct ll_config *cfg, const char *path, char *err, size_t 
 				snprintf(err, err_len, "%s: out of memory", path);
 				free(text);
 				close(fd);
+				errno = ENOMEM;
 				return -1;
 			}
 			text = bigger;
@@ -881,9 +889,12 @@ static int load_file(struct ll_config *cfg, const char *path, char *err, size_t 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
+			const int saved = errno;
+
 			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
 			free(text);
 			close(fd);
+			errno = saved;
 			return -1;
 		}
 		if (!n)
@@ -909,7 +920,7 @@ static int load_dir(struct ll_config *cfg, const char *path, char *err, size_t e
 {
 	struct ll_config all = { 0 };
 	struct dirent **list;
-	int n, i, ret = 0;
+	int n, i, ret = 0, saved;
 	bool found = false;
 
 	n = scandir(path, &list, NULL, by_name);
@@ -927,6 +938,7 @@ static int load_dir(struct ll_config *cfg, const char *path, char *err, size_t e
 			continue;
 		if (asprintf(&file, "%s/%s", path, name) < 0) {
 			snprintf(err, err_len, "%s: out of memory", path);
+			errno = ENOMEM;
 			ret = -1;
 			continue;
 		}
@@ -937,18 +949,24 @@ static int load_dir(struct ll_config *cfg, const char *path, char *err, size_t e
 		}
 		free(file);
 	}
+	saved = errno;
 	for (i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
+	errno = saved;
 	if (!ret && !found) {
 		snprintf(err, err_len, "%s: no configuration file (*.json, *.toml) found", path);
+		errno = EINVAL;
 		ret = -1;
 	}
 	if (!ret && compose(cfg, &all)) {
 		snprintf(err, err_len, "%s: out of memory", path);
+		errno = ENOMEM;
 		ret = -1;
 	}
+	saved = errno;
 	config_clear(&all);
+	errno = saved;
 	return ret;
 }
 
@@ -1005,6 +1023,7 @@ static int expand(const struct ll_config *cfg, const struct path_rule *rule, uin
 
 	if (!vars || !pick) {
 		snprintf(err, err_len, "%s: out of memory", rule->file);
+		errno = ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < rule->num_tokens; i++) {
@@ -1015,6 +1034,7 @@ static int expand(const struct ll_config *cfg, const struct path_rule *rule, uin
 		if (!vars[i]) {
 			snprintf(err, err_len, "%s:%u:%u: variable \"%s\" not found", rule->file,
 				 rule->line, rule->col, rule->tokens[i].text);
+			errno = EINVAL;
 			goto out;
 		}
 		if (!vars[i]->num_values) {
@@ -1025,6 +1045,7 @@ static int expand(const struct ll_config *cfg, const struct path_rule *rule, uin
 		if (total > *budget / vars[i]->num_values) {
 			snprintf(err, err_len, "%s:%u:%u: variables expand to more than %d paths",
 				 rule->file, rule->line, rule->col, LL_MAX_EXPANDED_PATHS);
+			errno = EINVAL;
 			goto out;
 		}
 		total *= vars[i]->num_values;
@@ -1040,6 +1061,7 @@ static int expand(const struct ll_config *cfg, const struct path_rule *rule, uin
 		path = malloc(len);
 		if (!path) {
 			snprintf(err, err_len, "%s: out of memory", rule->file);
+			errno = ENOMEM;
 			goto out;
 		}
 		path[0] = '\0';
@@ -1048,6 +1070,7 @@ static int expand(const struct ll_config *cfg, const struct path_rule *rule, uin
 		normalize(path);
 		if (ll_policy_put_path(out, path, access)) {
 			snprintf(err, err_len, "%s: out of memory", rule->file);
+			errno = ENOMEM;
 			goto out;
 		}
 		/* Next combination: the last variable turns fastest. */
@@ -1089,6 +1112,7 @@ int ll_config_resolve(const struct ll_config *cfg, struct ll_policy *policy, cha
 
 		if (access && ll_policy_add_port(&out, cfg->ports[i].port, access)) {
 			snprintf(err, err_len, "out of memory");
+			errno = ENOMEM;
 			ll_policy_clear(&out);
 			return -1;
 		}
@@ -1141,6 +1165,7 @@ int ll_policy_load_files(struct ll_policy *policy, const char *const *paths, siz
 		ret = ll_config_load(cfg, paths[i], err, err_len);
 	if (!ret && !count) {
 		snprintf(err, err_len, "no configuration file given");
+		errno = EINVAL;
 		ret = -1;
 	}
 	if (!ret)

@@ -19,6 +19,7 @@
  * that out-of-range values are reported by the policy pass, not overflowed.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,7 @@ struct ll_node *ll_json_parse(const char *name, const char *text, size_t size, c
 	b.handle = yajl_alloc(&callbacks, NULL, &b);
 	if (!b.handle) {
 		snprintf(err, len, "%s: out of memory", name);
+		errno = ENOMEM;
 		return NULL;
 	}
 	status = yajl_parse(b.handle, (const unsigned char *)text, size);
@@ -271,6 +273,8 @@ struct ll_node *ll_json_parse(const char *name, const char *text, size_t size, c
 		yajl_free(b.handle);
 		free(b.key);
 		ll_node_free(b.root);
+		/* Errors in the text are EINVAL (see ll_policy_load(3)). */
+		errno = b.oom ? ENOMEM : EINVAL;
 		return NULL;
 	}
 	yajl_free(b.handle);

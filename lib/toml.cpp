@@ -11,6 +11,7 @@
  * library is C++: this file only copies its tree into ours, and no C++
  * exception leaves it.
  */
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <new>
@@ -117,10 +118,13 @@ extern "C" struct ll_node *ll_toml_parse(const char *name, const char *text, siz
 
 		std::snprintf(err, len, "%s:%u:%u: %.*s", name, e.source().begin.line,
 			      e.source().begin.column, (int)what.size(), what.data());
+		errno = EINVAL;
 	} catch (const failure &e) {
 		std::snprintf(err, len, "%s:%u:%u: %s", name, e.line, e.col, e.message);
+		errno = EINVAL;
 	} catch (...) {
 		std::snprintf(err, len, "%s: out of memory", name);
+		errno = ENOMEM;
 	}
 	return nullptr;
 }

@@ -480,6 +480,70 @@ static void test_supervisee_add_policy(void)
 	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+/* errno after a failed load: the documented one for each kind of error. */
+static void test_load_errno(void)
+{
+	struct ll_policy *p = ll_policy_new();
+	struct ll_config *c = ll_config_new();
+	char dir[64], path[128], err[LL_ERR_LEN];
+	const char *none[] = { NULL };
+	bool made;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "/tmp/policy_test.XXXXXX");
+	made = p && c && mkdtemp(dir);
+	CHECK(made);
+	if (!made) {
+		ll_policy_free(p);
+		ll_config_free(c);
+		return;
+	}
+	errno = 0;
+	CHECK(ll_policy_load_string(p, "x.json", "{oops", err, sizeof(err)) && errno == EINVAL);
+	errno = 0;
+	CHECK(ll_policy_load_string(p, "x.json", "{\"pathBeneath\": 1}", err, sizeof(err)) &&
+	      errno == EINVAL);
+	errno = 0;
+	CHECK(ll_config_load_string(c, "x.toml", "[[oops", 6, LL_CONFIG_TOML, err, sizeof(err)) &&
+	      errno == EINVAL);
+	errno = 0;
+	CHECK(ll_config_load_string(c, "x.toml", "abi = \"six\"", 11, LL_CONFIG_TOML, err,
+				    sizeof(err)) &&
+	      errno == EINVAL);
+	/* A variable that no file declares: at resolution. */
+	CHECK(!ll_config_load_string(
+		c, "v.json",
+		"{\"pathBeneath\": [{\"allowedAccess\": [\"read_file\"],"
+		" \"parent\": [\"${nope}/x\"]}]}",
+		strlen("{\"pathBeneath\": [{\"allowedAccess\": [\"read_file\"],"
+		       " \"parent\": [\"${nope}/x\"]}]}"),
+		LL_CONFIG_JSON, err, sizeof(err)));
+	errno = 0;
+	CHECK(ll_config_resolve(c, p, err, sizeof(err)) && errno == EINVAL);
+	CHECK(strstr(err, "nope") != NULL);
+	/* Files: the system's error, a directory without configuration, none. */
+	snprintf(path, sizeof(path), "%s/missing.json", dir);
+	errno = 0;
+	CHECK(ll_policy_load(p, path, err, sizeof(err)) && errno == ENOENT);
+	errno = 0;
+	CHECK(ll_config_load(c, dir, err, sizeof(err)) && errno == EINVAL);
+	errno = 0;
+	CHECK(ll_policy_load_files(p, none, 0, err, sizeof(err)) && errno == EINVAL);
+	/* Larger than 64 MiB (a sparse file). */
+	snprintf(path, sizeof(path), "%s/big.json", dir);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	CHECK(fd >= 0 && !ftruncate(fd, (64 << 20) + 1));
+	if (fd >= 0)
+		close(fd);
+	errno = 0;
+	CHECK(ll_policy_load(p, path, err, sizeof(err)) && errno == EFBIG);
+	CHECK(strstr(err, "larger than 64 MiB") != NULL);
+	CHECK(ll_policy_num_paths(p) == 0);
+	ll_policy_free(p);
+	ll_config_free(c);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 static double seconds_since(const struct timespec *start)
 {
 	struct timespec now;
@@ -547,6 +611,7 @@ int main(void)
 	test_accessors();
 	test_error_buffer();
 	test_supervisee_add_policy();
+	test_load_errno();
 	test_many_rules();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
