@@ -10,8 +10,10 @@
 set -u
 bin=$1
 qemu=${2:-}
-# Scratch space in the guest's /run, a tmpfs (bench/trace_build.sh says why).
-work=/run/ll-bench
+# Scratch space in the guest's /run, a tmpfs (bench/trace_build.sh says why);
+# for a user of a real system (make check-system), in the user's runtime
+# directory there (XDG_RUNTIME_DIR, a tmpfs too).
+work=${XDG_RUNTIME_DIR:-/run}/ll-bench
 rm -rf "$work"; mkdir -p "$work" || exit 1
 top=$(cd "$(dirname "$0")/.." && pwd)
 ip link set lo up 2>/dev/null

@@ -55,7 +55,8 @@ read -ra groups <<<"${LL_TRACE_GROUPS:-$groups}"
 # In the guest's /run, a tmpfs: not under /tmp, and not in the host directory
 # the guest may write (uncached 9p under QEMU makes a new inode at each
 # lookup, and rules tied to inodes do not hold there).
-work=/run/ll-bench/trace
+# A user of a real system (make check-system) has XDG_RUNTIME_DIR there.
+work=${XDG_RUNTIME_DIR:-/run}/ll-bench/trace
 rm -rf "$work"; mkdir -p "$work/tmp"
 cp -a "$snap" "$work/tree"
 tree=$work/tree

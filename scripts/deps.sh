@@ -5,6 +5,8 @@
 #   scripts/deps.sh        what make run, make check and make bench need
 #   scripts/deps.sh qemu   also QEMU, for the x86_64 runs (make check-smp,
 #                          the QEMU part of make bench)
+#   scripts/deps.sh system also mmdebstrap, e2fsprogs and QEMU, for the
+#                          Debian 12 system of make check-system
 #   scripts/deps.sh deb    also Debian's kernel configuration and the
 #                          packaging tools (make deb)
 #   scripts/deps.sh arm64  also the arm64 cross compiler and QEMU for arm64
@@ -38,6 +40,9 @@ packages=(
 multiarch=
 if [ "${1:-}" = qemu ]; then
 	packages+=(qemu-system-x86)
+fi
+if [ "${1:-}" = system ]; then
+	packages+=(mmdebstrap e2fsprogs qemu-system-x86)
 fi
 if [ "${1:-}" = deb ]; then
 	packages+=(linux-config-6.12 dpkg-dev debhelper)
