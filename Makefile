@@ -65,6 +65,9 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# One page per library function (man/man3: a page per group of related
+# functions, and a ".so" link to it for each of them).
+MAN3_PAGES := $(wildcard man/man3/*.3)
 PC_SED = -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	-e 's|@VERSION@|$(LIB_VERSION)|'
 
@@ -91,6 +94,7 @@ install: user
 	sed $(PC_SED) lib/landlock-supervise.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/landlock-supervise.pc
 	install -m 644 man/landlock-supervise.1 $(DESTDIR)$(MANDIR)/man1/landlock-supervise.1
 	install -m 644 man/liblandlock-supervise.3 $(DESTDIR)$(MANDIR)/man3/liblandlock-supervise.3
+	install -m 644 $(MAN3_PAGES) $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/landlock-supervise \
@@ -101,7 +105,8 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/landlock-supervise/linux/landlock.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/landlock-supervise.pc \
 		$(DESTDIR)$(MANDIR)/man1/landlock-supervise.1 \
-		$(DESTDIR)$(MANDIR)/man3/liblandlock-supervise.3
+		$(DESTDIR)$(MANDIR)/man3/liblandlock-supervise.3 \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MAN3_PAGES)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/landlock-supervise/linux $(DESTDIR)$(INCLUDEDIR)/landlock-supervise
 
 deps:

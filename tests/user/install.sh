@@ -4,7 +4,9 @@
 # with the shared library and with the static one, run.  And the shared
 # library exports exactly the functions of the header, each at symbol
 # version LANDLOCK_SUPERVISE_0.1 or, for those that 0.2 added or changed,
-# LANDLOCK_SUPERVISE_0.2.  Prints "N passed, N failed".
+# LANDLOCK_SUPERVISE_0.2.  Every exported function has a man page that
+# man(1) finds in the installed tree (tests/user/man_check.py checks the
+# pages against the header).  Prints "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${LL_BUILD_DIR:-$top/build}
@@ -34,6 +36,31 @@ t "the .so link and soname" test "$(readlink "$dest/usr/lib/liblandlock-supervis
 	liblandlock-supervise.so.0
 t "the installed header is the patched uAPI" \
 	grep -q LANDLOCK_CREATE_RULESET_SUPERVISOR "$dest/usr/include/landlock-supervise/linux/landlock.h"
+
+# One man page per exported function (its own, or a .so link to the page
+# of its group), installed, and found by man(1) in the installed tree.
+mandir=$dest/usr/share/man
+symbols=$(sed -n 's/^\t\(ll_[a-z0-9_]*\);$/\1/p' "$top/lib/liblandlock-supervise.map" | sort -u)
+nopage=$(for s in $symbols; do [ -f "$mandir/man3/$s.3" ] || echo "$s"; done)
+t "a man page installed for each of the $(echo "$symbols" | wc -l) exported functions${nopage:+; none for: }$(echo $nopage)" \
+	test -z "$nopage"
+if command -v man >/dev/null; then
+	unresolved=$(for s in $symbols; do
+		page=$(man -M "$mandir" -w "$s" 2>/dev/null)
+		case $page in "$mandir"/man3/*.3) ;; *) echo "$s" ;; esac
+	done)
+	t "man -w finds every function's page in the installed tree${unresolved:+; not: }$(echo $unresolved)" \
+		test -z "$unresolved"
+	t "man ll_event_answer_grant_fd shows its group's page (.so link)" sh -c \
+		"man -M '$mandir' -P cat ll_event_answer_grant_fd 2>/dev/null | grep -q 'll_event_answer_grant_fd(struct ll_supervisor'"
+else
+	bad "man(1) is not installed: the lookups are not checked"
+fi
+out=$(python3 "$top/tests/user/man_check.py" "$top" 2>&1)
+t "the pages match the header and the map ($(echo "$out" | tail -n1); tests/user/man_check.py)" \
+	test "$(echo "$out" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p')" = 0
+echo "$out" | grep '^not ok' | sed 's/^/#   /'
+echo "$out" | grep '^#' | sed 's/^/#   /'
 
 cat >"$tmp/hello.c" <<'C'
 #include <landlock-supervise.h>
@@ -149,5 +176,8 @@ t "a program built now gets ll_event_recv@@LANDLOCK_SUPERVISE_0.2: $(binding "$t
 	test "$(binding "$tmp/recv-0.2")" = LANDLOCK_SUPERVISE_0.2
 t "both run (EBADF from either version)" sh -c \
 	"LD_LIBRARY_PATH='$dest/usr/lib' '$tmp/recv-0.1' && LD_LIBRARY_PATH='$dest/usr/lib' '$tmp/recv-0.2'"
+make -s -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr ${LL_USER_DIR:+U="$LL_USER_DIR"} >/dev/null 2>&1
+left=$(find "$dest" -type f -o -type l)
+t "make uninstall removes every file it installed${left:+: }$(echo $left)" test -z "$left"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
