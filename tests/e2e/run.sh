@@ -624,7 +624,7 @@ t_opt_env_tmpdir() {
 	A=outer B=outer "$tool" --rox "$(sysdirs)" --clearenv --env A --env C=3 --unsetenv C \
 		--env D=4 -- env >ev/env 2>ev/err || { cat ev/err; return 1; }
 	[ "$(grep -v '^TMPDIR=' ev/env | sort | tr '\n' ' ')" = "A=outer D=4 " ] || { cat ev/env; return 1; }
-	"$tool" --rox "$(sysdirs)" -- sh -c 'mktemp >/dev/null && echo "$TMPDIR"' >ev/tmp 2>ev/err ||
+	"$tool" --rox "$(sysdirs)" -- sh -c 'f=$(mktemp) && [ "${f%/*}" = "$TMPDIR" ] && echo "$TMPDIR"' >ev/tmp 2>ev/err ||
 		{ cat ev/err; return 1; }
 	[ -n "$(cat ev/tmp)" ] && [ ! -e "$(cat ev/tmp)" ]
 }
