@@ -90,6 +90,13 @@ struct state {
 	struct ll_trace trace;
 	int log_fd;
 	FILE *tty;
+	int tty_fd;	  /* fileno(tty), or -1 */
+	pid_t cmd_pgid;	  /* the command's own process group (--ask on a terminal), or 0 */
+	int signal_fd;	  /* SIGINT... come here, also while a question waits */
+	bool child_event; /* SIGCHLD read while asking: wait for the child */
+	struct transient *transients; /* --ask: rights to withdraw when calls are over */
+	size_t num_transients;
+	int ask_inotify_fd; /* --ask: sees the allowed calls done, or -1 */
 	int inotify_fd;
 	struct watched *watched; /* --watch */
 	size_t num_watched;
@@ -895,37 +902,393 @@ static bool denied_always(const struct state *st, const struct ll_event *ev)
 	return entry && !(ll_event_access(ev) & ~entry->value);
 }
 
-/* Asks on the terminal; returns 'o', 't', 'd' or 'n'. */
+/* --- Asking ----------------------------------------------------------------- */
+
+/*
+ * The prompt owns the terminal while it asks, as job control does: the
+ * command runs in its own process group (when the supervisor starts in the
+ * terminal's foreground), which the prompt stops and puts in the background
+ * while a question waits, so that no process of the command reads the
+ * answer (a reader already blocked in read() is interrupted by the stop,
+ * and stopped again by SIGTTIN if it reads before the prompt gives the
+ * terminal back); then the command gets the foreground back and SIGCONT.
+ */
+static void take_terminal(struct state *st)
+{
+	if (!st->cmd_pgid)
+		return;
+	tcsetpgrp(st->tty_fd, getpgrp());
+	kill(-st->cmd_pgid, SIGSTOP);
+}
+
+static void give_terminal(struct state *st)
+{
+	if (!st->cmd_pgid)
+		return;
+	tcsetpgrp(st->tty_fd, st->cmd_pgid);
+	kill(-st->cmd_pgid, SIGCONT);
+}
+
+/* Sends @sig to the command (its process group if it has its own). */
+static void signal_command(const struct state *st, int sig)
+{
+	if (st->cmd_pgid)
+		kill(-st->cmd_pgid, sig);
+	else if (st->child > 0)
+		kill(st->child, sig);
+}
+
+/* An answer: 'o', '1', 't', 'd', 'n'; 0 for anything else (asked again). */
+static int parse_answer(const char *line)
+{
+	char word[16];
+
+	if (sscanf(line, " %15s", word) != 1 || word[1])
+		return 0;
+	switch (word[0] | 0x20) {
+	case 'o':
+	case 'y':
+		return 'o';
+	case '1':
+		return '1';
+	case 't':
+	case 'a':
+		return 't';
+	case 'd':
+		return 'd';
+	case 'n':
+		return 'n';
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Reads one answer line from the terminal, or a signal meanwhile: SIGINT,
+ * SIGTERM or SIGHUP (the terminal's Ctrl-C reaches the supervisor while it
+ * asks) withdraw the question: 'i', after sending the signal on to the
+ * command.  End of file: 'd'.  A line that is no answer: 0.
+ */
+static int read_answer(struct state *st)
+{
+	char line[256];
+
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = st->tty_fd, .events = POLLIN },
+					 { .fd = st->signal_fd, .events = POLLIN } };
+		struct signalfd_siginfo info;
+		int sig = 0;
+		ssize_t n;
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 'd';
+		}
+		while ((fds[1].revents & POLLIN) &&
+		       read(st->signal_fd, &info, sizeof(info)) == sizeof(info)) {
+			if (info.ssi_signo == SIGCHLD)
+				st->child_event = true;
+			else
+				sig = info.ssi_signo;
+		}
+		if (sig) {
+			signal_command(st, sig);
+			fprintf(st->tty, "\n  %s: denied, and sent to the command\n", strsignal(sig));
+			fflush(st->tty);
+			return 'i';
+		}
+		if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(st->tty_fd, line, sizeof(line) - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 'd';
+		line[n] = '\0';
+		return parse_answer(line);
+	}
+}
+
+/*
+ * Asks on the terminal; returns 'o' (this object), '1' (once), 't' (its
+ * tree), 'd' (deny), 'n' (deny always) or 'i' (interrupted: denied).
+ */
 static int ask(struct state *st, const struct ll_event *ev)
 {
-	char names[512], object[8192], comm[64], line[64];
+	char names[512], object[8192], comm[64];
+	int answer;
 
 	if (!st->tty)
 		return 'd';
 	read_comm(ll_event_pid(ev), comm, sizeof(comm));
+	take_terminal(st);
 	fprintf(st->tty,
 		"\nlandlock-supervise: %s (pid %d) wants %s on %s%s%s\n"
-		"  [o] allow this object  [t] allow its directory tree\n"
+		"  [o] allow this object  [1] allow once  [t] allow its directory tree\n"
 		"  [d] deny  [n] deny always  > ",
 		comm, ll_event_pid(ev),
 		ll_access_names(ll_event_access(ev), ll_event_is_net(ev), names, sizeof(names)),
 		ll_event_object(ev, object, sizeof(object)),
 		ll_event_dest_path(ev)[0] ? " to " : "", ll_event_dest_path(ev));
 	fflush(st->tty);
-	if (!fgets(line, sizeof(line), st->tty))
-		return 'd';
-	switch (line[0]) {
-	case 'o':
-	case 'y':
-		return 'o';
-	case 't':
-	case 'a':
-		return 't';
-	case 'n':
-		return 'n';
-	default:
-		return 'd';
+	while (!(answer = read_answer(st))) {
+		fputs("  please answer o, 1, t, d or n > ", st->tty);
+		fflush(st->tty);
 	}
+	give_terminal(st);
+	return answer;
+}
+
+/*
+ * Rights that an answer granted for one call only ("once", or what a
+ * creation, removal, rename or link needs on its directory: see
+ * ll_event_answer_rule()): withdrawn once the call is over, that is when
+ * inotify shows it done (the entry created and, for a regular file,
+ * opened; removed; moved or linked; the file opened, read or changed), or
+ * when the requesting thread has exited, whichever comes first.  The
+ * supervisor checks before it answers any event.
+ */
+struct transient {
+	pid_t tid;
+	int fd; /* O_PATH of the rule's object, or -1 for a port */
+	uint64_t port;
+	uint64_t access; /* to withdraw */
+	int wd;		 /* the watch that shows the call done, or -1 */
+	char name[256];	 /* the entry awaited there ("": the watched object itself) */
+	uint32_t done;	 /* the inotify events that say it is done */
+	char keep[4096]; /* [o] on a creation: the new file keeps read and write */
+	bool over;
+};
+
+#define ASK_WATCH_MASK                                                                    \
+	(IN_OPEN | IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | \
+	 IN_CREATE | IN_DELETE | IN_MOVED_TO)
+
+/* Records a transient grant (taking @fd); 0 or -1 (not recorded: @fd closed). */
+static int add_transient(struct state *st, const struct ll_event *ev, int fd, uint64_t access,
+			 const char *watch_path, const char *name, uint32_t done, const char *keep)
+{
+	struct transient *grown = realloc(st->transients,
+					  (st->num_transients + 1) * sizeof(*grown));
+	struct transient *t;
+
+	if (!grown) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	st->transients = grown;
+	t = &grown[st->num_transients++];
+	memset(t, 0, sizeof(*t));
+	t->tid = ll_event_tid(ev);
+	t->fd = fd;
+	t->port = ll_event_port(ev);
+	t->access = access;
+	t->wd = -1;
+	t->done = done;
+	snprintf(t->name, sizeof(t->name), "%s", name ? name : "");
+	snprintf(t->keep, sizeof(t->keep), "%s", keep ? keep : "");
+	if (st->ask_inotify_fd >= 0 && watch_path && watch_path[0] && done)
+		t->wd = inotify_add_watch(st->ask_inotify_fd, watch_path, ASK_WATCH_MASK);
+	return 0;
+}
+
+/* Whether thread @tid has exited (gone, or a zombie). */
+static bool thread_gone(pid_t tid)
+{
+	char path[64], buf[512], *end;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	end = strrchr(buf, ')');
+	return !end || end[1] != ' ' || end[2] == 'Z' || end[2] == 'X';
+}
+
+static bool same_object_fd(int a, int b)
+{
+	struct stat sa, sb;
+
+	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * Withdraws the transient rights of the calls that are over (keeping those
+ * that a pending one on the same object still needs), in one commit.
+ */
+static void settle_transients(struct state *st)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool staged = false;
+	size_t i, j, kept;
+	ssize_t len;
+
+	while (st->ask_inotify_fd >= 0 &&
+	       (len = read(st->ask_inotify_fd, buf, sizeof(buf))) > 0) {
+		const char *p;
+
+		for (p = buf; p < buf + len;) {
+			const struct inotify_event *ie = (const void *)p;
+
+			p += sizeof(*ie) + ie->len;
+			for (i = 0; i < st->num_transients; i++) {
+				struct transient *t = &st->transients[i];
+
+				if (t->wd == ie->wd && (ie->mask & t->done) &&
+				    (t->name[0] ? ie->len && !strcmp(ie->name, t->name) : !ie->len))
+					t->over = true;
+			}
+		}
+	}
+	for (i = 0; i < st->num_transients; i++)
+		if (!st->transients[i].over && thread_gone(st->transients[i].tid))
+			st->transients[i].over = true;
+	for (i = 0; i < st->num_transients; i++) {
+		struct transient *t = &st->transients[i];
+		uint64_t needed = 0, now;
+
+		if (!t->over)
+			continue;
+		for (j = 0; j < st->num_transients; j++) {
+			const struct transient *o = &st->transients[j];
+
+			if (!o->over && (t->fd < 0 ? o->fd < 0 && o->port == t->port
+						   : o->fd >= 0 && same_object_fd(t->fd, o->fd)))
+				needed |= o->access;
+		}
+		now = t->fd < 0 ? ll_supervisor_port_access(st->sup, t->port)
+				: ll_supervisor_fd_access(st->sup, t->fd);
+		if (now & t->access & ~needed) {
+			const uint64_t keep = now & ~(t->access & ~needed);
+
+			if (t->fd < 0 ? ll_supervisor_narrow_port(st->sup, t->port, keep)
+				      : ll_supervisor_narrow_fd(st->sup, t->fd, keep))
+				warn("--ask: cannot withdraw a transient right: %s", strerror(errno));
+			else
+				staged = true;
+		}
+		/* The file created keeps what [o] allowed on it. */
+		if (t->keep[0] && !stage_path(st, t->keep,
+					      LANDLOCK_ACCESS_FS_READ_FILE |
+						      LANDLOCK_ACCESS_FS_WRITE_FILE))
+			staged = true;
+	}
+	if (staged && ll_supervisor_commit(st->sup))
+		warn("--ask: cannot withdraw transient rights: %s", strerror(errno));
+	for (i = kept = 0; i < st->num_transients; i++) {
+		struct transient *t = &st->transients[i];
+
+		if (!t->over) {
+			st->transients[kept++] = *t;
+			continue;
+		}
+		if (t->fd >= 0)
+			close(t->fd);
+		for (j = 0; t->wd >= 0 && j < st->num_transients; j++)
+			if (j != i && st->transients[j].wd == t->wd && !st->transients[j].over)
+				break;
+		if (t->wd >= 0 && j == st->num_transients)
+			inotify_rm_watch(st->ask_inotify_fd, t->wd);
+	}
+	st->num_transients = kept;
+}
+
+/* The inotify events that show the call of @ev done, on its entry or object. */
+static uint32_t done_mask(const struct ll_event *ev)
+{
+	if (ll_event_dest_name(ev)[0])
+		return IN_MOVED_TO | IN_CREATE;
+	if (!ll_event_name(ev)[0])
+		return IN_OPEN | IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE |
+		       IN_CLOSE_NOWRITE;
+	if (ll_event_access(ev) & LANDLOCK_ACCESS_FS_MAKE_REG)
+		return IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE;
+	if (ll_event_access(ev) & LEARN_MAKE_RIGHTS)
+		return IN_CREATE;
+	return IN_DELETE | IN_MOVED_TO;
+}
+
+/*
+ * Grants @access on the object at @path for @ev, the part @transient of it
+ * (minus what it had already) only until the call is over; with @answer,
+ * in the answer itself (0), else staged for the batch's commit (1).
+ * -1: not granted.
+ */
+static int grant_scoped(struct state *st, const struct ll_event *ev, const char *path,
+			uint64_t access, uint64_t transient, bool answer, const char *keep)
+{
+	const int fd = path[0] ? open(path, O_PATH | O_CLOEXEC) : -1;
+	const bool entry = ll_event_name(ev)[0] || ll_event_dest_name(ev)[0];
+	char watch_path[4096];
+	uint64_t before;
+	int err;
+
+	if (fd < 0)
+		return -1;
+	before = ll_supervisor_fd_access(st->sup, fd);
+	err = answer ? ll_event_answer_grant_fd(st->sup, ev, fd, access, 0)
+		     : ll_supervisor_grant_fd(st->sup, fd, access);
+	if (err || !(transient & ~before)) {
+		close(fd);
+		return err ? -1 : !answer;
+	}
+	snprintf(watch_path, sizeof(watch_path), "%s",
+		 ll_event_dest_name(ev)[0] ? ll_event_dest_path(ev) : path);
+	if (add_transient(st, ev, fd, transient & ~before, watch_path,
+			  !entry ? ""
+			  : ll_event_dest_name(ev)[0] ? ll_event_dest_name(ev)
+						      : ll_event_name(ev),
+			  done_mask(ev), keep))
+		warn("--ask: out of memory: a transient right stays until the end");
+	return !answer;
+}
+
+/*
+ * Allows @ev as @answer says ('o', '1' or 't'), with the rule that
+ * ll_event_answer_rule() gives: 0 answered with the rule, 1 staged (a
+ * rename or a link: rules on both directories), -1 not allowed.
+ */
+static int allow_answer(struct state *st, const struct ll_event *ev, int answer)
+{
+	const enum ll_answer_scope scope = answer == '1'   ? LL_ANSWER_ONCE
+					   : answer == 't' ? LL_ANSWER_TREE
+							   : LL_ANSWER_OBJECT;
+	char path[4096], keep[4096] = "";
+	uint64_t transient, dest;
+	const uint64_t access = ll_event_answer_rule(ev, scope, path, sizeof(path), &transient);
+
+	if (ll_event_is_net(ev)) {
+		const uint64_t before = ll_supervisor_port_access(st->sup, ll_event_port(ev));
+
+		if (ll_event_answer_grant(st->sup, ev, access, 0))
+			return -1;
+		if ((transient & ~before) &&
+		    add_transient(st, ev, -1, transient & ~before, NULL, NULL, 0, NULL))
+			warn("--ask: out of memory: a transient right stays until the end");
+		return 0;
+	}
+	if (ll_event_dest_name(ev)[0]) {
+		dest = ll_event_grant_access(ev, LL_TARGET_DEST);
+		if (grant_scoped(st, ev, path, access, transient, false, NULL) < 0 ||
+		    (dest && grant_scoped(st, ev, ll_event_dest_path(ev), dest,
+					  transient ? dest : 0, false, NULL) < 0))
+			return -1;
+		return 1;
+	}
+	if (scope == LL_ANSWER_OBJECT && ll_event_name(ev)[0] &&
+	    (access & LANDLOCK_ACCESS_FS_MAKE_REG) &&
+	    (size_t)snprintf(keep, sizeof(keep), "%s/%s", strcmp(path, "/") ? path : "",
+			     ll_event_name(ev)) >= sizeof(keep))
+		keep[0] = '\0';
+	return grant_scoped(st, ev, path, access, transient, true, keep);
 }
 
 /* Records what --ask allowed, for --ask=OUT. */
@@ -998,9 +1361,12 @@ static void handle_events(struct state *st)
 	enum outcome outcome[BATCH];
 	long wait_us[BATCH];
 	struct timespec received;
-	bool staged = false;
+	bool staged = false, interrupted = false;
 	int count, i;
 
+	/* What "once" allowed goes before anything else is answered. */
+	if (st->num_transients)
+		settle_transients(st);
 	count = ll_event_recv_batch(ll_supervisor_fd(st->sup), st->events, BATCH, 0);
 	clock_gettime(CLOCK_MONOTONIC, &received);
 	for (i = 0; i < count; i++) {
@@ -1018,14 +1384,15 @@ static void handle_events(struct state *st)
 				out_of_memory(st, "permissive");
 			if (st->opt->trace && ll_trace_event(&st->trace, ev, st->inotify_fd))
 				out_of_memory(st, "trace");
-		} else if (st->opt->ask && !denied_always(st, ev)) {
+		} else if (st->opt->ask && !interrupted && !denied_always(st, ev)) {
 			const int answer = ask(st, ev);
 
-			if (answer == 'o' || answer == 't') {
-				const uint64_t access = rights_for(ev);
-
-				ret = allow(st, ev, answer == 't', access);
-				if (ret >= 0 && learn_answer(st, ev, answer == 't', access))
+			/* Ctrl-C: this question and the others of the moment are denied. */
+			interrupted = answer == 'i';
+			if (answer == 'o' || answer == '1' || answer == 't') {
+				ret = allow_answer(st, ev, answer);
+				if (ret >= 0 && answer != '1' &&
+				    learn_answer(st, ev, answer == 't', rights_for(ev)))
 					out_of_memory(st, "ask");
 			}
 			if (answer == 'n') {
@@ -1331,6 +1698,12 @@ static pid_t spawn(struct state *st, int supervisee_fd, int *status_fd)
 		if (nofile_raised)
 			setrlimit(RLIMIT_NOFILE, &command_nofile);
 		set_environment(st->opt);
+		/* --ask on a terminal: a process group of its own, in the foreground. */
+		if (st->cmd_pgid) {
+			setpgid(0, 0);
+			tcsetpgrp(st->tty_fd, getpid());
+			signal(SIGTTOU, SIG_DFL);
+		}
 		/* Temporary files go to a directory of their own (cf. trace.c). */
 		if (st->trace_tmpdir[0])
 			setenv("TMPDIR", st->trace_tmpdir, 1);
@@ -1350,6 +1723,10 @@ static pid_t spawn(struct state *st, int supervisee_fd, int *status_fd)
 	}
 	close(status_pipe[1]);
 	*status_fd = status_pipe[0];
+	if (st->cmd_pgid) {
+		setpgid(child, child);
+		tcsetpgrp(st->tty_fd, child);
+	}
 	return child;
 }
 
@@ -1758,10 +2135,35 @@ static int explain_paths(const struct options *opt, const struct ll_policy *base
 	return fflush(stdout) ? EXIT_FAIL : status;
 }
 
+/*
+ * Whether the command exited (its status in *@status).  Stopped from the
+ * terminal (Ctrl-Z) while it has a process group of its own, the supervisor
+ * stops too, so that the shell that started it regains the terminal; when
+ * continued, it gives the command the terminal back (if it has it) and
+ * continues it.
+ */
+static bool child_exited(struct state *st, int *status)
+{
+	const pid_t pid = waitpid(st->child, status, WNOHANG | (st->cmd_pgid ? WUNTRACED : 0));
+
+	if (pid != st->child)
+		return false;
+	if (!WIFSTOPPED(*status))
+		return true;
+	tcsetpgrp(st->tty_fd, getpgrp());
+	raise(SIGTSTP);
+	if (tcgetpgrp(st->tty_fd) == getpgrp())
+		tcsetpgrp(st->tty_fd, st->cmd_pgid);
+	kill(-st->cmd_pgid, SIGCONT);
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
-	struct state st = { .opt = &opt, .inotify_fd = -1, .log_fd = -1 };
+	struct state st = {
+		.opt = &opt, .inotify_fd = -1, .log_fd = -1, .tty_fd = -1, .ask_inotify_fd = -1
+	};
 	struct ll_policy *base = NULL;
 	char err[LL_ERR_LEN];
 	size_t i;
@@ -1866,6 +2268,16 @@ int main(int argc, char **argv)
 		st.tty = fopen("/dev/tty", "r+e");
 		if (!st.tty)
 			warn("no terminal: every denial is denied");
+		st.tty_fd = st.tty ? fileno(st.tty) : -1;
+		/*
+		 * In the terminal's foreground, the command gets a process group of
+		 * its own (its pid), so that the prompt can take the terminal.
+		 */
+		if (st.tty && tcgetpgrp(st.tty_fd) == getpgrp()) {
+			signal(SIGTTOU, SIG_IGN);
+			st.cmd_pgid = -1; /* the child's pid, once known */
+		}
+		st.ask_inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	}
 	if (opt.trace) {
 		const char *tmp = getenv("TMPDIR");
@@ -1898,20 +2310,24 @@ int main(int argc, char **argv)
 	if (signal_fd < 0 || (st.sup && fcntl(ll_supervisor_fd(st.sup), F_SETFL, O_NONBLOCK)))
 		die(EXIT_FAIL, "signalfd: %s", strerror(errno));
 
+	st.signal_fd = signal_fd;
 	st.child = spawn(&st, supervisee_fd, &status_fd);
+	if (st.cmd_pgid)
+		st.cmd_pgid = st.child;
 	close(supervisee_fd);
 
 	while (!exited) {
-		struct pollfd fds[5] = {
+		struct pollfd fds[6] = {
 			{ .fd = st.sup ? ll_supervisor_fd(st.sup) : -1, .events = POLLIN },
 			{ .fd = signal_fd, .events = POLLIN },
 			{ .fd = watch_fd, .events = POLLIN },
 			{ .fd = st.inotify_fd, .events = POLLIN },
 			{ .fd = status_fd, .events = POLLIN },
+			{ .fd = st.num_transients ? st.ask_inotify_fd : -1, .events = POLLIN },
 		};
 		const int timeout = reload_timeout(&st);
 
-		if (poll(fds, 5, timeout) < 0 && errno != EINTR) {
+		if (poll(fds, 6, timeout) < 0 && errno != EINTR) {
 			warn("poll: %s", strerror(errno));
 			st.failed = true;
 			kill(st.child, SIGKILL);
@@ -1928,14 +2344,20 @@ int main(int argc, char **argv)
 			out_of_memory(&st, "trace");
 		if (fds[4].revents)
 			exec_status(&st, &status_fd);
-		if (fds[1].revents & POLLIN) {
+		if (fds[5].revents & POLLIN)
+			settle_transients(&st);
+		if ((fds[1].revents & POLLIN) || st.child_event) {
 			struct signalfd_siginfo info;
 
+			st.child_event = false;
 			while (read(signal_fd, &info, sizeof(info)) == sizeof(info))
 				forward(&st, &info);
-			exited = waitpid(st.child, &status, WNOHANG) == st.child;
+			exited = child_exited(&st, &status);
 		}
 	}
+	/* The terminal goes back to where the supervisor was started from. */
+	if (st.cmd_pgid)
+		tcsetpgrp(st.tty_fd, getpgrp());
 	/* The child is gone: its exec status is there (or the pipe closed). */
 	if (status_fd >= 0) {
 		fcntl(status_fd, F_SETFL, 0);

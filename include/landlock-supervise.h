@@ -255,6 +255,17 @@ LL_EXPORT int ll_supervisor_apply_with(struct ll_supervisor *sup, const struct l
 LL_EXPORT int ll_supervisor_grant_fd(struct ll_supervisor *sup, int fd, uint64_t access);
 LL_EXPORT int ll_supervisor_grant_port(struct ll_supervisor *sup, uint64_t port, uint64_t access);
 LL_EXPORT int ll_supervisor_commit(struct ll_supervisor *sup);
+/* The rights committed (or staged by the calls above) on the object of @fd / @port; 0: none. */
+LL_EXPORT uint64_t ll_supervisor_fd_access(const struct ll_supervisor *sup, int fd);
+LL_EXPORT uint64_t ll_supervisor_port_access(const struct ll_supervisor *sup, uint64_t port);
+/*
+ * Stages narrowing the rule of the object of @fd (of @port) to the rights of
+ * @access it has (LANDLOCK_ADD_RULE_INTERSECT; 0 removes them all), and
+ * records it; commit with ll_supervisor_commit().  0 (also if it had no
+ * rule), or -1 with errno.
+ */
+LL_EXPORT int ll_supervisor_narrow_fd(struct ll_supervisor *sup, int fd, uint64_t access);
+LL_EXPORT int ll_supervisor_narrow_port(struct ll_supervisor *sup, uint64_t port, uint64_t access);
 
 /*
  * Adds the rules of @policy to @supervisee_fd (any ruleset: the fixed,
@@ -377,6 +388,37 @@ LL_EXPORT int ll_event_answer_allow(struct ll_supervisor *sup, const struct ll_e
 				    unsigned int flags);
 /* Closes the event's descriptors. */
 LL_EXPORT void ll_event_release(struct ll_event *event);
+
+/* How far an answer reaches (ll_event_answer_rule()). */
+enum ll_answer_scope {
+	LL_ANSWER_ONCE,	  /* this call only */
+	LL_ANSWER_OBJECT, /* the object asked about, from now on */
+	LL_ANSWER_TREE,	  /* the directory tree of the object */
+};
+
+/*
+ * Where an answer to @event with @scope puts its rule, and which rights of
+ * it must go again once the call is over.  Writes the object's path into
+ * @path (@len bytes; "" for a network event, whose rule is on its port, or
+ * if the path does not fit) and returns the rights to grant there (those of
+ * ll_event_grant_access() for the object); *@transient (if not NULL) gets
+ * the part of them to withdraw when the call is over:
+ * - a file or directory accessed: the object; @scope LL_ANSWER_TREE: the
+ *   directory of a file (a directory: itself); nothing transient;
+ * - a creation, removal, rename or link of an entry: the directory (for a
+ *   rename or a link, the destination directory ll_event_dest_path() needs
+ *   the same rights; ll_event_grant_access() says if it does).  A rule on a
+ *   directory covers everything beneath it, and the kernel checks the open
+ *   of a file that a call created against the directory's rule (read_file
+ *   and write_file), so with LL_ANSWER_OBJECT all of it is transient: the
+ *   entry alone was allowed.  With LL_ANSWER_TREE nothing is;
+ * - a port: the port; nothing transient;
+ * - LL_ANSWER_ONCE: the same object as LL_ANSWER_OBJECT, and all of it is
+ *   transient (the kernel has no one-off answer).
+ * Returns 0 (and *@transient 0) for an unknown @scope.
+ */
+LL_EXPORT uint64_t ll_event_answer_rule(const struct ll_event *event, enum ll_answer_scope scope,
+					char *path, size_t len, uint64_t *transient);
 
 LL_EXPORT uint64_t ll_event_cookie(const struct ll_event *event);
 /* The rights denied (LANDLOCK_ACCESS_FS_* or LANDLOCK_ACCESS_NET_*). */

@@ -171,6 +171,34 @@ uint64_t ll_event_grant_access(const struct ll_event *event, enum ll_event_targe
 	return 0;
 }
 
+uint64_t ll_event_answer_rule(const struct ll_event *event, enum ll_answer_scope scope, char *path,
+			      size_t len, uint64_t *transient)
+{
+	const uint64_t access = ll_event_grant_access(event, LL_TARGET_OBJECT);
+	const bool entry = !event->net && (event->name[0] || event->dest_name[0]);
+	uint64_t gone = 0;
+	char *slash;
+
+	if (transient)
+		*transient = 0;
+	if (len)
+		path[0] = '\0';
+	if (scope != LL_ANSWER_ONCE && scope != LL_ANSWER_OBJECT && scope != LL_ANSWER_TREE)
+		return 0;
+	if (scope == LL_ANSWER_ONCE || (scope == LL_ANSWER_OBJECT && entry))
+		gone = access;
+	if (!event->net && strlen(event->object_path) < len) {
+		strcpy(path, event->object_path);
+		/* The tree of a file: its directory. */
+		if (scope == LL_ANSWER_TREE && !entry && !event->object_is_dir &&
+		    (slash = strrchr(path, '/')))
+			slash[slash == path] = '\0';
+	}
+	if (transient)
+		*transient = gone;
+	return access;
+}
+
 void ll_event_release(struct ll_event *event)
 {
 	if (event->object_fd >= 0)

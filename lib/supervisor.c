@@ -691,6 +691,57 @@ int ll_supervisor_commit(struct ll_supervisor *sup)
 	return 0;
 }
 
+/* The recorded object of @key (fd or port), or NULL. */
+static struct ll_object *recorded(const struct ll_supervisor *sup, const struct ll_object *key)
+{
+	return find_object(sup->index, sup->objects, key);
+}
+
+uint64_t ll_supervisor_fd_access(const struct ll_supervisor *sup, int fd)
+{
+	struct ll_object key, *obj;
+
+	if (fd_object(sup, fd, 0, &key))
+		return 0;
+	obj = recorded(sup, &key);
+	return obj ? obj->access : 0;
+}
+
+uint64_t ll_supervisor_port_access(const struct ll_supervisor *sup, uint64_t port)
+{
+	const struct ll_object key = { .fd = -1, .port = port };
+	const struct ll_object *obj = recorded(sup, &key);
+
+	return obj ? obj->access : 0;
+}
+
+/* Narrows @obj, a recorded object, to @access. */
+static int narrow(struct ll_supervisor *sup, struct ll_object *obj, uint64_t access)
+{
+	if (!obj || !(obj->access & ~access))
+		return 0;
+	if (stage(sup, obj, obj->access & access, LANDLOCK_ADD_RULE_INTERSECT))
+		return -1;
+	obj->access &= access;
+	return 0;
+}
+
+int ll_supervisor_narrow_fd(struct ll_supervisor *sup, int fd, uint64_t access)
+{
+	struct ll_object key;
+
+	if (fd_object(sup, fd, 0, &key))
+		return -1;
+	return narrow(sup, recorded(sup, &key), access);
+}
+
+int ll_supervisor_narrow_port(struct ll_supervisor *sup, uint64_t port, uint64_t access)
+{
+	const struct ll_object key = { .fd = -1, .port = port };
+
+	return narrow(sup, recorded(sup, &key), access);
+}
+
 int ll_supervisee_add_policy(int supervisee_fd, const struct ll_policy *policy, unsigned int flags,
 			     char *err, size_t err_len)
 {

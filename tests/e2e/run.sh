@@ -288,6 +288,133 @@ t_ask_tree() {
 		{ cat at/answers.json; return 1; }
 }
 
+# Runs COMMAND on a pseudo-terminal and plays a dialogue with it:
+#   t_ask__drive TRANSCRIPT STEP... -- COMMAND...
+# STEP is "e:REGEX" (wait until the output after the last match matches) or
+# "s:TEXT" (type TEXT; \n, \x03... escapes).  Returns COMMAND's status; 124
+# if a REGEX never came (the whole dialogue has 60 s).
+t_ask__drive() {
+	python3 - "$@" <<'P'
+import codecs, os, pty, re, select, signal, sys, time
+out = sys.argv[1]
+i = sys.argv.index("--")
+steps, cmd = sys.argv[2:i], sys.argv[i + 1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+buf, pos, deadline = b"", 0, time.time() + 60
+def more(block=True):
+    global buf
+    r, _, _ = select.select([fd], [], [], max(0, deadline - time.time()) if block else 0)
+    if not r:
+        return False
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        return None
+    if not data:
+        return None
+    buf += data
+    return True
+status = None
+for step in steps:
+    kind, arg = step[0], step[2:]
+    if kind == "s":
+        os.write(fd, codecs.decode(arg, "unicode_escape").encode())
+        continue
+    rx = re.compile(arg.encode())
+    while True:
+        m = rx.search(buf, pos)
+        if m:
+            pos = m.end()
+            break
+        got = more()
+        if got is None or time.time() >= deadline:
+            sys.stderr.write("dialogue: no %r in the output\n" % arg)
+            os.kill(pid, signal.SIGKILL)
+            status = 124
+            break
+    if status is not None:
+        break
+while more() is not None and time.time() < deadline:
+    pass
+open(out, "wb").write(buf)
+if status is None:
+    if time.time() >= deadline:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        status = 124
+    else:
+        _, st = os.waitpid(pid, 0)
+        status = os.waitstatus_to_exitcode(st)
+        status = 128 - status if status < 0 else status
+sys.exit(status)
+P
+}
+
+# 7j. --ask "allow once": the read is allowed, the policy does not keep it,
+# and once the reader has exited the same file asks again.
+t_ask_once() {
+	rm -rf ao; mkdir -p ao; echo secret >ao/f; echo other >ao/g
+	t_ask__drive ao/out e:'wants read_file on .*/ao/f' s:'1\n' e:'wants read_file on .*/ao/g' s:'d\n' \
+		e:'wants read_file on .*/ao/f' s:'d\n' -- \
+		"$tool" --base "$base" --ask=ao/answers.json -- sh -c 'cat ao/f; cat ao/g; cat ao/f; echo done'
+	local rc=$?
+	[ $rc -eq 0 ] && [ "$(grep -c secret ao/out)" -eq 1 ] && grep -q done ao/out || { echo "rc=$rc"; cat ao/out; return 1; }
+	! grep -q "ao/f" ao/answers.json || { cat ao/answers.json; return 1; }
+}
+
+# 7k. --ask, "allow this object" on a file creation: the file is created
+# and usable, but the directory's tree gets nothing: reading another file
+# there and creating another entry ask again (not so before: [o] granted
+# read, write and create on the whole directory tree).
+t_ask_create() {
+	rm -rf ac; mkdir -p ac/d/sub; echo old >ac/d/sub/old; echo x >ac/barrier
+	local job='echo one >ac/d/new && cat ac/d/new; cat ac/barrier >/dev/null; cat ac/d/sub/old; echo two >ac/d/new2; echo end'
+	t_ask__drive ac/out e:'wants make_reg on .*/ac/d/new' s:'o\n' \
+		e:'wants read_file on .*/ac/barrier' s:'d\n' \
+		e:'wants read_file on .*/ac/d/sub/old' s:'d\n' \
+		e:'wants make_reg on .*/ac/d/new2' s:'d\n' -- \
+		"$tool" --base "$base" --ask=ac/answers.json -- sh -c "$job"
+	local rc=$?
+	[ $rc -eq 0 ] && grep -q '^one' ac/out && ! grep -q '^old' ac/out && grep -q end ac/out &&
+		[ "$(cat ac/d/new)" = one ] && [ ! -e ac/d/new2 ] || { echo "rc=$rc"; cat ac/out; ls -R ac; return 1; }
+	# The policy replays the creation (its directory's rule, as --permissive writes it).
+	grep -q "\"$work/ac/d\"" ac/answers.json || { cat ac/answers.json; return 1; }
+}
+
+# 7l. A typo asks again instead of denying.
+t_ask_typo() {
+	rm -rf aty; mkdir -p aty; echo secret >aty/f
+	t_ask__drive aty/out e:'wants read_file on .*/aty/f' s:'x\n' e:'please answer' s:'o\n' -- \
+		"$tool" --base "$base" --ask -- cat aty/f || { cat aty/out; return 1; }
+	grep -q secret aty/out || { cat aty/out; return 1; }
+}
+
+# 7m. Ctrl-C at a question: the question is withdrawn (denied), the
+# command gets SIGINT, and the run ends without waiting for an answer.
+t_ask_interrupt() {
+	rm -rf ai; mkdir -p ai; echo secret >ai/f
+	t_ask__drive ai/out e:'wants read_file on .*/ai/f' s:'\x03' e:'got-int' -- \
+		"$tool" --base "$base" --ask -- sh -c 'trap "echo got-int; exit 3" INT; cat ai/f; echo after'
+	local rc=$?
+	[ $rc -eq 3 ] && ! grep -q secret ai/out && grep -q 'denied' ai/out || { echo "rc=$rc"; cat ai/out; return 1; }
+}
+
+# 7n. A command reading the terminal while a question waits cannot take
+# the answer: the prompt owns the terminal; the command reads what is typed
+# after.
+t_ask_terminal() {
+	rm -rf at2; mkdir -p at2/rw; echo secret >at2/f
+	local job='(touch at2/rw/reading; read -r x </dev/tty; echo "read: $x" >at2/rw/got) &
+while [ ! -e at2/rw/reading ]; do :; done; cat at2/f; wait'
+	t_ask__drive at2/out e:'wants read_file on .*/at2/f' s:'o\n' e:'secret' s:'hello\n' -- \
+		"$tool" --base "$base" --rw "$work/at2/rw" --ask -- sh -c "$job"
+	local rc=$?
+	[ $rc -eq 0 ] && grep -q secret at2/out && [ "$(cat at2/rw/got 2>/dev/null)" = "read: hello" ] ||
+		{ echo "rc=$rc"; cat at2/out; cat at2/rw/got; return 1; }
+}
+
 # 7i. The library's events in this kernel (tests/user/events_test.c):
 # batches, paths without descriptors, one-call grants, their record.
 t_lib_events() {
@@ -656,7 +783,7 @@ t_opt_explain_dry_run() {
 tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
-	t_ask_tree t_trace_build t_errors t_exit_status t_lib_events \
+	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_trace_build t_errors t_exit_status t_lib_events \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
