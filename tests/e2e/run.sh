@@ -644,9 +644,11 @@ t_reload_delete() {
 	rm -rf rl; mkdir -p rl
 	policy_rw rl/p.json "$work/rl"
 	"$tool" --base "$base" --policy rl/p.json --watch -- \
-		sh -c 'while [ ! -e rl/stop ]; do sleep 0.05; done; echo ok >rl/done' 2>rl/err &
+		sh -c 'touch rl/ready; while [ ! -e rl/stop ]; do sleep 0.05; done; echo ok >rl/done' 2>rl/err &
 	local pid=$! found
-	sleep 0.5; rm rl/p.json
+	# The watch is set before the command starts.
+	for found in $(seq 400); do [ -e rl/ready ] && break; sleep 0.05; done
+	rm rl/p.json
 	wait_grep rl/err 'reload failed, previous policy kept: rl/p.json: No such file or directory'
 	found=$?
 	touch rl/stop; wait $pid
@@ -664,9 +666,10 @@ t_reload_missing_path() {
 		{ cat rm_/err; return 1; }
 	policy_rw rm_/p.json "$work/rm_"
 	"$tool" --base "$base" --policy rm_/p.json --watch -- \
-		sh -c 'while [ ! -e rm_/stop ]; do sleep 0.05; done' 2>rm_/err &
+		sh -c 'touch rm_/ready; while [ ! -e rm_/stop ]; do sleep 0.05; done' 2>rm_/err &
 	local pid=$! found
-	sleep 0.5; cp rm_/miss.json rm_/p.json.new; mv rm_/p.json.new rm_/p.json
+	for found in $(seq 400); do [ -e rm_/ready ] && break; sleep 0.05; done
+	cp rm_/miss.json rm_/p.json.new; mv rm_/p.json.new rm_/p.json
 	wait_grep rm_/err "reload failed, previous policy kept: rm_/p.json:3:[0-9]*: $work/rm_/nothere: No such file"
 	found=$?
 	touch rm_/stop; wait $pid
