@@ -54,6 +54,11 @@ expect typo-before-kernel 125 'typo.json:.*raed_file' --policy typo.json -- true
 expect syntax-before-kernel 125 'bad.json:2:' --base bad.json -- true
 expect missing-path-before-kernel 125 'nothere: No such file' --policy missing.json -- true
 expect shorthand-missing-path 125 'nothere: No such file' --ro "$work/nothere" -- true
+# Issue 24 item 6: a missing path is named with its policy's FILE:LINE:COLUMN,
+# also when a variable makes it.
+expect missing-path-position 125 "^landlock-supervise: missing.json:2:[0-9]+: $work/nothere: No such file or directory" --policy missing.json -- true
+printf '{"abi": 6, "variable": [{"name": "d", "literal": ["%s", "%s"]}],\n "pathBeneath": [{"allowedAccess": ["read_file"],\n  "parent": ["${d}/x"]}]}\n' "$work" "$work/nothere" >var.json
+expect missing-path-variable 125 "^landlock-supervise: var.json:3:[0-9]+: $work/nothere/x: No such file" --base var.json -- true
 expect check-ok 0 'shell.json: ok' --check "$shell"
 expect check-error 1 'bad.json:2:[0-9]+:' --check "$shell" bad.json
 expect check-typo 1 "typo.json:2:[0-9]+:.*raed_file" --check typo.json
