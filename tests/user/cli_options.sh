@@ -58,6 +58,7 @@ expect shorthand-missing-path 125 'nothere: No such file' --ro "$work/nothere" -
 # also when a variable makes it.
 expect missing-path-position 125 "^landlock-supervise: missing.json:2:[0-9]+: $work/nothere: No such file or directory" --policy missing.json -- true
 printf '{"abi": 6, "variable": [{"name": "d", "literal": ["%s", "%s"]}],\n "pathBeneath": [{"allowedAccess": ["read_file"],\n  "parent": ["${d}/x"]}]}\n' "$work" "$work/nothere" >var.json
+mkdir -p x
 expect missing-path-variable 125 "^landlock-supervise: var.json:3:[0-9]+: $work/nothere/x: No such file" --base var.json -- true
 expect check-ok 0 'shell.json: ok' --check "$shell"
 expect check-error 1 'bad.json:2:[0-9]+:' --check "$shell" bad.json
