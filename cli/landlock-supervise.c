@@ -1901,6 +1901,11 @@ static int check_outputs(const struct options *opt)
 			    strerror(errno));
 	if (!opt->log)
 		return -1;
+	/* A dry run creates nothing: the log is checked as the others. */
+	if (opt->dry_run && output_writable(opt->log))
+		die(EXIT_FAIL, "%s: %s (the log: nothing was run)", opt->log, strerror(errno));
+	if (opt->dry_run)
+		return -1;
 	if (!stat(opt->log, &sb) && S_ISDIR(sb.st_mode))
 		die(EXIT_FAIL, "%s: %s (the log: nothing was run)", opt->log, strerror(EISDIR));
 	fd = open(opt->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
