@@ -191,13 +191,14 @@ static void usage(FILE *out)
 	      "  --ignore-missing     skip policy paths that do not exist\n"
 	      "  --check FILE...      check policy files, print their errors\n"
 	      "  --print-policy FILE...\n"
-	      "                       print the rules of the composed files as JSON\n"
+	      "                       print the rules of the composed files as a\n"
+	      "                       landlockconfig policy\n"
 	      "  --version, --help\n"
 	      "Optional values need '=': --permissive=OUT, --trace=OUT, --ask=OUT.\n"
 	      "exit status: COMMAND's, or 125 when landlock-supervise fails (usage,\n"
 	      "policy, kernel without the feature, setup), 126 COMMAND not executable,\n"
 	      "127 COMMAND not found; --check and --print-policy: 0, or 1 if a file\n"
-	      "has an error\n",
+	      "has an error; --explain: 0, or 1 if a right of --access is denied\n",
 	      out);
 }
 
