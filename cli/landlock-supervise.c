@@ -2221,7 +2221,9 @@ int main(int argc, char **argv)
 	 * the policy, unless an option needs the supervisor.
 	 */
 	best_effort = kernel_mode(&opt, &abi);
-	notify = !best_effort && !ll_missing_feature(true);
+	/* Events for the summary, unless --quiet (each denial is a round trip). */
+	notify = !best_effort && !ll_missing_feature(true) &&
+		 (!opt.quiet || opt.ask || opt.permissive || opt.trace || opt.log);
 	if (best_effort) {
 		handled_fs &= ll_fs_rights(abi);
 		handled_net &= ll_net_rights(abi);
