@@ -1417,14 +1417,15 @@ static void handle_events(struct state *st)
 				outcome[i] = DENY;
 	}
 	for (i = 0; i < count; i++) {
+		/* While the process waits: its name is still there to read. */
+		if (outcome[i] == DENY)
+			record_denial(st, st->events[i]);
 		if (outcome[i] != GRANTED) {
 			ll_event_answer(ll_supervisor_fd(st->sup), st->events[i],
 					outcome[i] == STAGED);
 			wait_us[i] = elapsed_us(&received);
 		}
 		log_event(st, st->events[i], outcome[i] == DENY ? "deny" : "allow", wait_us[i]);
-		if (outcome[i] == DENY)
-			record_denial(st, st->events[i]);
 		ll_event_release(st->events[i]);
 	}
 }
