@@ -56,11 +56,6 @@ if command -v man >/dev/null; then
 else
 	bad "man(1) is not installed: the lookups are not checked"
 fi
-out=$(python3 "$top/tests/user/man_check.py" "$top" 2>&1)
-t "the pages match the header and the map ($(echo "$out" | tail -n1); tests/user/man_check.py)" \
-	test "$(echo "$out" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p')" = 0
-echo "$out" | grep '^not ok' | sed 's/^/#   /'
-echo "$out" | grep '^#' | sed 's/^/#   /'
 
 cat >"$tmp/hello.c" <<'C'
 #include <landlock-supervise.h>
@@ -95,6 +90,12 @@ pc() {
 	PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/lib/pkgconfig \
 		pkg-config "$@" landlock-supervise
 }
+# The pages against the header and the map; their examples compiled with
+# the installed tree only.
+out=$(python3 "$top/tests/user/man_check.py" "$top" $(pc --cflags) 2>&1)
+t "the pages match the header and the map, their examples compile ($(echo "$out" | tail -n1); tests/user/man_check.py)" \
+	test "$(echo "$out" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p')" = 0
+echo "$out" | grep -A8 '^not ok' | sed 's/^/#   /'
 version=$(sed -n 's/^#define LL_SUPERVISE_VERSION_STRING "\(.*\)"/\1/p' "$top/include/landlock-supervise.h")
 t "pkg-config --modversion" test "$(pc --modversion)" = "$version"
 # Only the installed tree: no -I of the source or build directories.

@@ -8,8 +8,13 @@ SYNOPSIS declares it exactly as include/landlock-supervise.h does; every
 page has the sections NAME, SYNOPSIS, DESCRIPTION, RETURN VALUE, ERRORS and
 SEE ALSO, names only exported functions, refers only to pages that exist,
 uses only LL_ constants of the header, and renders without groff warnings;
-the overview, liblandlock-supervise(3), names every function.  Prints
+the overview, liblandlock-supervise(3), names every function.  With
+compiler flags after TOP (tests/user/install.sh gives those of the installed
+tree), the EXAMPLES of every page compile with -Wall -Wextra -Werror (a
+fragment in a function that has the variables the pages use).  Prints
 "ok ..." or "not ok ..." lines, then "N passed, N failed".
+
+    tests/user/man_check.py TOP [CFLAGS...]
 """
 import os
 import re
@@ -18,6 +23,7 @@ import subprocess
 import sys
 
 top = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../..")
+cflags = sys.argv[2:]
 man3 = os.path.join(top, "man/man3")
 passed = failed = 0
 
@@ -144,7 +150,49 @@ for name, (kind, target) in sorted(pages.items()):
 for n in sorted(named):
     check(n in symbols, "%s: named in %s.3 and exported" % (n, named[n]))
 
+FRAGMENT = """#define _GNU_SOURCE
+#include <err.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/landlock.h>
+#include <landlock-supervise.h>
+
+void example(struct ll_supervisor *sup, struct ll_event *ev, struct ll_policy *policy,
+             int supervisee_fd, int argc, char **argv);
+void example(struct ll_supervisor *sup, struct ll_event *ev, struct ll_policy *policy,
+             int supervisee_fd, int argc, char **argv)
+{
+\t(void)sup, (void)ev, (void)policy, (void)supervisee_fd, (void)argc, (void)argv;
+\t{
+%s
+\t}
+}
+"""
+
+
+def examples(text):
+    """The C sources of a page's EXAMPLES (fragments in a function)."""
+    m = re.search(r"^\.SH EXAMPLES?\n(.*?)(^\.SH |\Z)", text, re.M | re.S)
+    blocks = re.findall(r"^\.nf\n(.*?)^\.fi$", m.group(1), re.M | re.S) if m else []
+    blocks = [b.replace("\\e", "\\").replace("\\-", "-") for b in blocks]
+    return [b if "int main(" in b else FRAGMENT % b for b in blocks]
+
+
 overview = open(os.path.join(top, "man/liblandlock-supervise.3")).read()
+if cflags:
+    for name, text in sorted(list(real.items()) + [("liblandlock-supervise", overview)]):
+        for i, src in enumerate(examples(text)):
+            out = subprocess.run(["cc", "-std=gnu11", "-Wall", "-Wextra", "-Werror"] + cflags +
+                                 ["-x", "c", "-c", "-o", "/dev/null", "-"],
+                                 input=src, text=True, capture_output=True)
+            check(out.returncode == 0, "%s.3: example %d compiles%s" % (
+                name, i + 1, "" if out.returncode == 0 else ":\n" + "\n".join(
+                    "#   " + l for l in out.stderr.splitlines()[:8])))
 missing = [s for s in symbols if "\\fB%s\\fR" % s not in overview and
            not re.search(r"^\.BI? \"?[^\n]*\b%s\(" % s, overview, re.M)]
 check(not missing, "liblandlock-supervise.3 names every function %s" % (missing or ""))
