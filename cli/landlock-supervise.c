@@ -103,9 +103,8 @@ struct state {
 	struct timespec reload_at; /* a reload is due then, if reload_due */
 	bool reload_due;
 	char trace_tmpdir[64]; /* the command's TMPDIR when tracing */
-	bool warned_ancestor;
-	bool learn_failed; /* memory ran out: the learned policy is incomplete */
-	bool failed;	   /* an output is lost or incomplete: exit 125 */
+	bool learn_failed;     /* memory ran out: the learned policy is incomplete */
+	bool failed;	       /* an output is lost or incomplete: exit 125 */
 	pid_t child;
 	int exec_err; /* why COMMAND did not start, or 0 */
 	unsigned long events_seen;
@@ -995,7 +994,8 @@ static int read_answer(struct state *st)
 		}
 		if (sig) {
 			signal_command(st, sig);
-			fprintf(st->tty, "\n  %s: denied, and sent to the command\n", strsignal(sig));
+			fprintf(st->tty, "\n  %s: denied, and sent to the command\n",
+				strsignal(sig));
 			fflush(st->tty);
 			return 'i';
 		}
@@ -1062,7 +1062,7 @@ struct transient {
 	bool over;
 };
 
-#define ASK_WATCH_MASK                                                                    \
+#define ASK_WATCH_MASK                                                                     \
 	(IN_OPEN | IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | \
 	 IN_CREATE | IN_DELETE | IN_MOVED_TO)
 
@@ -1070,8 +1070,8 @@ struct transient {
 static int add_transient(struct state *st, const struct ll_event *ev, int fd, uint64_t access,
 			 const char *watch_path, const char *name, uint32_t done, const char *keep)
 {
-	struct transient *grown = realloc(st->transients,
-					  (st->num_transients + 1) * sizeof(*grown));
+	struct transient *grown =
+		realloc(st->transients, (st->num_transients + 1) * sizeof(*grown));
 	struct transient *t;
 
 	if (!grown) {
@@ -1117,8 +1117,7 @@ static bool same_object_fd(int a, int b)
 {
 	struct stat sa, sb;
 
-	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 /*
@@ -1132,8 +1131,7 @@ static void settle_transients(struct state *st)
 	size_t i, j, kept;
 	ssize_t len;
 
-	while (st->ask_inotify_fd >= 0 &&
-	       (len = read(st->ask_inotify_fd, buf, sizeof(buf))) > 0) {
+	while (st->ask_inotify_fd >= 0 && (len = read(st->ask_inotify_fd, buf, sizeof(buf))) > 0) {
 		const char *p;
 
 		for (p = buf; p < buf + len;) {
@@ -1172,14 +1170,15 @@ static void settle_transients(struct state *st)
 
 			if (t->fd < 0 ? ll_supervisor_narrow_port(st->sup, t->port, keep)
 				      : ll_supervisor_narrow_fd(st->sup, t->fd, keep))
-				warn("--ask: cannot withdraw a transient right: %s", strerror(errno));
+				warn("--ask: cannot withdraw a transient right: %s",
+				     strerror(errno));
 			else
 				staged = true;
 		}
 		/* The file created keeps what [o] allowed on it. */
-		if (t->keep[0] && !stage_path(st, t->keep,
-					      LANDLOCK_ACCESS_FS_READ_FILE |
-						      LANDLOCK_ACCESS_FS_WRITE_FILE))
+		if (t->keep[0] &&
+		    !stage_path(st, t->keep,
+				LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE))
 			staged = true;
 	}
 	if (staged && ll_supervisor_commit(st->sup))
@@ -1244,7 +1243,7 @@ static int grant_scoped(struct state *st, const struct ll_event *ev, const char 
 	snprintf(watch_path, sizeof(watch_path), "%s",
 		 ll_event_dest_name(ev)[0] ? ll_event_dest_path(ev) : path);
 	if (add_transient(st, ev, fd, transient & ~before, watch_path,
-			  !entry ? ""
+			  !entry		      ? ""
 			  : ll_event_dest_name(ev)[0] ? ll_event_dest_name(ev)
 						      : ll_event_name(ev),
 			  done_mask(ev), keep))
@@ -1313,26 +1312,40 @@ static long elapsed_us(const struct timespec *since)
 	return (now.tv_sec - since->tv_sec) * 1000000L + (now.tv_nsec - since->tv_nsec) / 1000;
 }
 
-/*
- * Rules cover whole hierarchies: once a directory may get new files, what
- * happens beneath it needs no event.  Tracing watches such directories with
- * inotify, which is not recursive: warns when the working directory is
- * beneath one of them.
- */
-static void warn_if_ancestor(struct state *st, const struct ll_event *ev)
-{
-	char cwd[4096];
-	size_t len;
+/* The rights whose accesses --trace records. */
+#define TRACED_RIGHTS                                                                   \
+	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE |                 \
+	 LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_TRUNCATE | LEARN_MAKE_RIGHTS | \
+	 LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |               \
+	 LANDLOCK_ACCESS_FS_REFER)
 
-	if (st->warned_ancestor || !ll_event_name(ev)[0] || !getcwd(cwd, sizeof(cwd)))
+/*
+ * --trace: a rule of @policy lets the command access beneath its path
+ * without an event, so none of that is traced.  Says so for the rules on
+ * the working directory, on an ancestor of it, or beneath it.
+ */
+static void warn_untraced(const struct ll_policy *policy, const char *what)
+{
+	char cwd[4096], names[512];
+	const char *path;
+	uint64_t access;
+	size_t i;
+
+	if (!getcwd(cwd, sizeof(cwd)))
 		return;
-	len = strlen(ll_event_object_path(ev));
-	if (strncmp(cwd, ll_event_object_path(ev), len) ||
-	    (cwd[len] && cwd[len] != '/' && strcmp(ll_event_object_path(ev), "/")))
-		return;
-	st->warned_ancestor = true;
-	warn("trace: %s gets new entries and contains the working directory: accesses beneath it are no longer traced",
-	     ll_event_object_path(ev));
+	for (i = 0; (path = ll_policy_path(policy, i, &access)); i++) {
+		const size_t len = strlen(path), cwd_len = strlen(cwd);
+		const bool above = !strcmp(path, "/") ||
+				   (!strncmp(cwd, path, len) && (!cwd[len] || cwd[len] == '/'));
+		const bool below = len > cwd_len && !strncmp(path, cwd, cwd_len) &&
+				   (path[cwd_len] == '/' || !strcmp(cwd, "/"));
+
+		if (!(access & TRACED_RIGHTS) || !(above || below))
+			continue;
+		warn("trace: the %s rule on %s allows %s without an event: what the command does beneath it is not traced",
+		     what, path,
+		     ll_access_names(access & TRACED_RIGHTS, false, names, sizeof(names)));
+	}
 }
 
 static void out_of_memory(struct state *st, const char *what)
@@ -1368,6 +1381,12 @@ static void handle_events(struct state *st)
 	/* What "once" allowed goes before anything else is answered. */
 	if (st->num_transients)
 		settle_transients(st);
+	/*
+	 * Tracing: what the processes gone by now did is recorded before what
+	 * anyone does after these answers.
+	 */
+	if (st->opt->trace && ll_trace_inotify(&st->trace, st->inotify_fd))
+		out_of_memory(st, "trace");
 	count = ll_event_recv_batch(ll_supervisor_fd(st->sup), st->events, BATCH, 0);
 	clock_gettime(CLOCK_MONOTONIC, &received);
 	for (i = 0; i < count; i++) {
@@ -1378,13 +1397,12 @@ static void handle_events(struct state *st)
 		if (st->opt->permissive || st->opt->trace) {
 			const uint64_t access = rights_for(ev);
 
-			if (st->opt->trace)
-				warn_if_ancestor(st, ev);
+			/* Watched before the grant lets later accesses through. */
+			if (st->opt->trace && ll_trace_event(&st->trace, ev, st->inotify_fd))
+				out_of_memory(st, "trace");
 			ret = allow(st, ev, false, access);
 			if (st->opt->permissive && learn_event(&st->learned, ev, access))
 				out_of_memory(st, "permissive");
-			if (st->opt->trace && ll_trace_event(&st->trace, ev, st->inotify_fd))
-				out_of_memory(st, "trace");
 		} else if (st->opt->ask && !interrupted && !denied_always(st, ev)) {
 			const int answer = ask(st, ev);
 
@@ -2214,6 +2232,10 @@ int main(int argc, char **argv)
 			die(EXIT_FAIL, "%s%s: %s (--ignore-missing skips it)", err, missing,
 			    strerror(ENOENT));
 	}
+	if (opt.trace) {
+		warn_untraced(base, "base");
+		warn_untraced(st.policy, "--policy");
+	}
 	/* The outputs before the run, which would be lost otherwise. */
 	st.log_fd = check_outputs(&opt);
 
@@ -2382,6 +2404,7 @@ int main(int argc, char **argv)
 			out_of_memory(&st, "trace");
 		if (st.trace_tmpdir[0] && rmdir(st.trace_tmpdir) && errno == ENOTEMPTY)
 			warn("trace: %s is left with files in it", st.trace_tmpdir);
+		ll_trace_warn(&st.trace, stderr, opt.trace_make);
 	}
 	write_outputs(&st);
 	print_summary(&st);

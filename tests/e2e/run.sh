@@ -159,6 +159,121 @@ P
 	cd ..
 }
 
+# A nested C project: sources in src/ and src/sub/dir/, objects in out/
+# and out/sub/ (directories the build makes), a header that the build
+# generates into src/ before it compiles, gcc's own -MD lists.
+t_trace__project() { # DIR
+	rm -rf "$1"; mkdir -p "$1/src/sub/dir"
+	echo 3 >"$1/VERSION"
+	printf '#include "version.h"\n#include "sub/util.h"\nint a(void);\nint b(void);\nint main(void) { return a() + b() + util() - VERSION; }\n' >"$1/src/main.c"
+	printf 'static inline int util(void) { return 1; }\n' >"$1/src/sub/util.h"
+	printf '#include "version.h"\n#include "sub/util.h"\nint a(void) { return VERSION + util(); }\n' >"$1/src/sub/dir/a.c"
+	printf '#include "sub/dir/b.h"\nint b(void) { return B; }\n' >"$1/src/sub/dir/b.c"
+	printf '#define B 2\n' >"$1/src/sub/dir/b.h"
+	cat >"$1/Makefile" <<'M'
+CFLAGS = -Isrc -MD
+out/prog: out/main.o out/sub/a.o out/sub/b.o
+	cc -o $@ $^
+src/version.h: VERSION
+	sed 's/.*/#define VERSION &/' VERSION >$@
+out/main.o: src/main.c src/version.h | out
+	cc $(CFLAGS) -c -o $@ $<
+out/sub/%.o: src/sub/dir/%.c src/version.h | out/sub
+	cc $(CFLAGS) -c -o $@ $<
+out out/sub:
+	mkdir -p $@
+-include out/main.d out/sub/a.d out/sub/b.d
+M
+}
+
+# Checks a trace against the project's -MD lists:
+#   t_trace__check DIR TRACE.json|TRACE.d json|clean|rerun
+# json: every file the compiler read is in "read", every output in "write"
+# or "create", no source among them; clean and rerun: each output of the
+# make format has its own rule, listing at least its -MD list and never
+# itself; rerun: main.o's rule does not list a.c, read after main.o's
+# compiler was gone.
+t_trace__check() {
+	python3 - "$@" <<'P'
+import glob, json, os, re, sys
+d, trace, mode = sys.argv[1:4]
+def rules(text):
+    text = text.replace("\\\n", " ")
+    out = {}
+    for line in text.splitlines():
+        if ":" not in line:
+            continue
+        target, deps = line.split(":", 1)
+        target = os.path.join(d, target.strip())
+        out[target] = {os.path.join(d, x) for x in deps.split()}
+    return out
+md = {}
+for f in glob.glob(d + "/out/**/*.d", recursive=True):
+    md.update(rules(open(f).read()))
+# The toolchain's own files are under --base rules: not traced.
+md = {o: {x for x in deps if not x.startswith("/usr/")} for o, deps in md.items()}
+assert len(md) == 3, md
+outputs = set(md) | {f[:-2] + ".d" for f in md} | {d + "/out/prog", d + "/src/version.h"}
+sources = {x for deps in md.values() for x in deps} - {d + "/src/version.h"}
+if mode == "json":
+    t = json.load(open(trace))
+    read, written = set(t["read"]), set(t["write"]) | set(t["create"])
+    missing = {x for deps in md.values() for x in deps} - read
+    assert not missing, ("reads missing", sorted(missing))
+    assert outputs <= written, ("outputs missing", sorted(outputs - written))
+    assert not sources & written, ("sources as outputs", sorted(sources & written))
+    sys.exit(0)
+got = rules(open(trace).read())
+if mode == "clean":
+    assert outputs <= set(got), ("outputs without a rule", sorted(outputs - set(got)))
+    checked = md
+else:
+    rebuilt = {d + "/out/main.o", d + "/out/sub/a.o"}
+    assert rebuilt | {d + "/out/prog"} <= set(got), sorted(got)
+    checked = {o: md[o] for o in rebuilt}
+    assert d + "/src/sub/dir/a.c" not in got[d + "/out/main.o"], ("main.o", sorted(got[d + "/out/main.o"]))
+for o, deps in checked.items():
+    assert deps <= got[o], (o, "misses", sorted(deps - got[o]))
+    assert deps <= got[o[:-2] + ".d"], (o[:-2] + ".d", "misses", sorted(deps - got[o[:-2] + ".d"]))
+    assert o not in got[o], (o, "depends on itself")
+assert set(checked) <= got[d + "/out/prog"], ("prog", sorted(got[d + "/out/prog"]))
+P
+}
+
+# 6b. Tracing a nested C project is exact against gcc's -MD lists: reads
+# beneath src/ after the build wrote src/version.h, outputs in out/sub/
+# (both were missed: inotify watched only the directory of a creation);
+# one rule per output, which lists what the run had read when the process
+# that wrote it was gone (make's format gave one rule for all outputs).
+t_trace_nested() {
+	local d=$work/tn
+	t_trace__project "$d"
+	(cd "$d" && "$tool" --base "$base" --trace="$work/tn-1.json" -- make -s) >tn-1.log 2>&1 ||
+		{ cat tn-1.log; return 1; }
+	t_trace__check "$d" "$work/tn-1.json" json || return 1
+	rm -rf "$d/out" "$d/src/version.h"
+	(cd "$d" && "$tool" --base "$base" --trace="$work/tn-2.d" --trace-format=make -- make -s) >tn-2.log 2>&1 ||
+		{ cat tn-2.log; return 1; }
+	t_trace__check "$d" "$work/tn-2.d" clean || { cat tn-2.d; return 1; }
+	# Older than now (timestamps may have a coarse grain), util.h newer.
+	find "$d" -exec touch -d @1600000000 {} + && touch "$d/src/sub/util.h" || return 1
+	(cd "$d" && "$tool" --base "$base" --trace="$work/tn-3.d" --trace-format=make -- make -s) >tn-3.log 2>&1 ||
+		{ cat tn-3.log; return 1; }
+	t_trace__check "$d" "$work/tn-3.d" rerun || { cat tn-3.d; return 1; }
+}
+
+# 6c. A project under a --base rule: its accesses need no event, so the
+# depfile is empty; the tool says so, naming the rule.
+t_trace_base_rule() {
+	rm -rf tb; mkdir -p tb
+	printf 'int main(void) { return 0; }\n' >tb/m.c
+	printf 'm: m.c\n\tcc -o m m.c\n' >tb/Makefile
+	(cd tb && "$tool" --base "$base" --rw "$work/tb" --trace="$work/tb.d" --trace-format=make -- make -s) \
+		>tb.log 2>&1 || { cat tb.log; return 1; }
+	grep -q "trace: the base rule on $work/tb allows .*not traced" tb.log &&
+		grep -q "depfile has no rule" tb.log || { cat tb.log; return 1; }
+}
+
 # 7. Errors: a missing command, a broken policy, a missing path.
 t_errors() {
 	"$tool" --base "$base" -- /nonexistent/cmd 2>er.txt; [ $? -eq 127 ] || return 1
@@ -786,7 +901,7 @@ t_opt_explain_dry_run() {
 tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
-	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_trace_build t_errors t_exit_status t_lib_events \
+	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"

@@ -140,6 +140,99 @@ static void test_rename(void)
 	ll_trace_free(&trace);
 }
 
+/* Reads the file at @path into @buf (at most @len - 1 bytes). */
+static const char *slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * The make format: one rule per output, listing what the run had read when
+ * the process that wrote it was gone; everything read for an output whose
+ * process no event named.  Processes that do not exist are gone at once.
+ */
+static void test_trace_rules(void)
+{
+	char dir[] = "/tmp/cli_test_trace.XXXXXX", path[256], text[4096], want[1024];
+	const char *files[] = { "in1", "in2", "out1", "out2", "out3" };
+	const pid_t gone1 = 0x3ffff0, gone2 = 0x3ffff1;
+	struct ll_trace trace;
+	struct ll_event *ev;
+	size_t i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		fclose(fopen(path, "we"));
+	}
+	ll_trace_init(&trace);
+	snprintf(path, sizeof(path), "%s/in1", dir);
+	ev = event(path, NULL, R);
+	ev->pid = gone1;
+	CHECK(!ll_trace_event(&trace, ev, -1));
+	snprintf(path, sizeof(path), "%s/out1", dir);
+	ev = event(path, NULL, W | T);
+	ev->pid = gone1;
+	CHECK(!ll_trace_event(&trace, ev, -1));
+	/* Before the next answers: gone1 is gone. */
+	CHECK(!ll_trace_inotify(&trace, -1) && trace.gone.count == 1);
+	snprintf(path, sizeof(path), "%s/in2", dir);
+	ev = event(path, NULL, R);
+	ev->pid = gone2;
+	CHECK(!ll_trace_event(&trace, ev, -1));
+	ev = event(dir, "out2", MREG);
+	ev->pid = gone2;
+	CHECK(!ll_trace_event(&trace, ev, -1));
+	/* out3: written, but no event named its process. */
+	snprintf(path, sizeof(path), "%s/out3", dir);
+	CHECK(strmap_add(&trace.write, path) != NULL);
+	snprintf(path, sizeof(path), "%s/deps.d", dir);
+	CHECK(!ll_trace_write(&trace, path, true));
+	slurp(path, text, sizeof(text));
+	unlink(path);
+	snprintf(want, sizeof(want),
+		 "%1$s/out1: \\\n %1$s/in1\n"
+		 "%1$s/out3: \\\n %1$s/in1 \\\n %1$s/in2\n"
+		 "%1$s/out2: \\\n %1$s/in1 \\\n %1$s/in2\n",
+		 dir);
+	CHECK(!strcmp(text, want));
+	if (strcmp(text, want))
+		printf("got:\n%s\nwanted:\n%s\n", text, want);
+	/* Nothing to warn about here. */
+	snprintf(path, sizeof(path), "%s/warnings", dir);
+	{
+		FILE *f = fopen(path, "w+e");
+
+		CHECK(f && ll_trace_warn(&trace, f, true) == 0);
+		fclose(f);
+	}
+	/* An overflow, and a depfile with no rule: warned. */
+	ll_trace_free(&trace);
+	ll_trace_init(&trace);
+	trace.overflow = true;
+	{
+		FILE *f = fopen(path, "w+e");
+
+		CHECK(f && ll_trace_warn(&trace, f, true) == 2);
+		fclose(f);
+	}
+	slurp(path, text, sizeof(text));
+	CHECK(strstr(text, "queue overflowed") && strstr(text, "depfile has no rule"));
+	unlink(path);
+	ll_trace_free(&trace);
+	for (i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static const char *const forbidden[] = { "/etc", "/home/user", "/root" };
 
 static void test_fold_limits(void)
@@ -266,6 +359,7 @@ int main(void)
 	test_narrow_rights();
 	test_learn_created();
 	test_rename();
+	test_trace_rules();
 	test_fold_limits();
 	test_scale();
 	test_write_atomic();
