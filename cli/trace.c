@@ -604,7 +604,7 @@ int ll_trace_warn(const struct ll_trace *trace, FILE *out, bool make)
 	}
 	if (inputs && make) {
 		fprintf(out,
-			"landlock-supervise: trace: %zu files (%s...) were read beneath directories where the command created entries, seen without their process: the depfile's rules list them for every output whose process tree was still running\n",
+			"landlock-supervise: trace: %zu files (%s...) were read beneath directories where the command created entries, seen without their process: each rule lists them if the run had read them when the output's writer was gone\n",
 			inputs, first);
 		count++;
 	}
