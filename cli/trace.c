@@ -427,25 +427,6 @@ static bool exists(const char *path)
 	return !lstat(path, &st) && !S_ISDIR(st.st_mode);
 }
 
-/*
- * Adds to @deps the files of @set that are not @out (that exist, if
- * @check), and whose value is at most @before.
- */
-static int add_deps(struct strmap *deps, const struct strmap *set, const char *out, bool check,
-		    uint64_t before)
-{
-	size_t i;
-
-	for (i = 0; i < set->count; i++) {
-		const char *dep = set->entries[i].key;
-
-		if (set->entries[i].value <= before && strcmp(dep, out) &&
-		    (!check || exists(dep)) && !strmap_add(deps, dep))
-			return -1;
-	}
-	return 0;
-}
-
 /* When process @pid was seen gone (inotify records before), or UINT64_MAX. */
 static uint64_t gone_at(const struct ll_trace *trace, pid_t pid)
 {
@@ -468,11 +449,19 @@ static uint64_t gone_at(const struct ll_trace *trace, pid_t pid)
  */
 static int write_make(const struct ll_trace *trace, FILE *f)
 {
-	struct strmap targets, deps;
+	struct strmap targets, done;
+	bool *there;
 	size_t i, j;
 	int ret = 0;
 
 	strmap_init(&targets);
+	strmap_init(&done);
+	/* Existing files read, in the order first read. */
+	there = calloc(trace->first.count + 1, sizeof(*there));
+	if (!there)
+		return -1;
+	for (i = 0; i < trace->first.count; i++)
+		there[i] = exists(trace->first.entries[i].key);
 	for (i = 0; i < trace->write.count + trace->create.count && !ret; i++) {
 		const char *out = i < trace->write.count
 					  ? trace->write.entries[i].key
@@ -481,39 +470,45 @@ static int write_make(const struct ll_trace *trace, FILE *f)
 		if (exists(out) && !strmap_add(&targets, out))
 			ret = -1;
 	}
+	/* When the last process that wrote each output was gone: "PID\nw\nOUT". */
+	for (i = 0; i < trace->by_pid.count && !ret; i++) {
+		const char *key = trace->by_pid.entries[i].key;
+		const char *kind = strchr(key, '\n');
+		struct strmap_entry *entry;
+		uint64_t at;
+
+		if (!kind || kind[1] != 'w')
+			continue;
+		entry = strmap_add(&done, kind + 3);
+		if (!entry) {
+			ret = -1;
+			break;
+		}
+		at = gone_at(trace, atoi(key));
+		if (entry->value < at)
+			entry->value = at;
+	}
 	for (i = 0; i < targets.count && !ret; i++) {
 		const char *out = targets.entries[i].key;
 		const struct strmap_entry *late = strmap_find(&trace->late_write, out);
-		uint64_t done = 0;
-		bool known = false;
+		const struct strmap_entry *writers = strmap_find(&done, out);
+		uint64_t until = writers ? writers->value : UINT64_MAX;
 
-		/* The processes that wrote it: "PID\nw\nOUT". */
-		for (j = 0; j < trace->by_pid.count; j++) {
-			const char *key = trace->by_pid.entries[j].key;
-			const char *kind = strchr(key, '\n');
-			uint64_t at;
-
-			if (!kind || kind[1] != 'w' || strcmp(kind + 3, out))
-				continue;
-			known = true;
-			at = gone_at(trace, atoi(key));
-			if (done < at)
-				done = at;
-		}
 		/* Written again (inotify) after they were gone: by someone else. */
-		if (!known || (late && late->value > done))
-			done = UINT64_MAX;
-		strmap_init(&deps);
-		ret = add_deps(&deps, &trace->first, out, true, done);
+		if (late && late->value > until)
+			until = UINT64_MAX;
 		write_escaped(f, out);
 		fputc(':', f);
-		for (j = 0; j < deps.count; j++) {
+		for (j = 0; j < trace->first.count && trace->first.entries[j].value <= until; j++) {
+			if (!there[j] || !strcmp(trace->first.entries[j].key, out))
+				continue;
 			fputs(" \\\n ", f);
-			write_escaped(f, deps.entries[j].key);
+			write_escaped(f, trace->first.entries[j].key);
 		}
 		fputc('\n', f);
-		strmap_free(&deps);
 	}
+	free(there);
+	strmap_free(&done);
 	strmap_free(&targets);
 	return ret;
 }
