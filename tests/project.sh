@@ -15,6 +15,9 @@ build() {
 	# The concurrency stress test.
 	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
 		-o "$U/stress" "$top/tests/stress/stress.c" || return 1
+	# The event lifecycle stress test (abandoned waits, full queue, grants).
+	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
+		-o "$U/lifecycle" "$top/tests/stress/lifecycle.c" || return 1
 	# The uAPI fuzzer (tests/fuzz/uapi_fuzz.c).
 	gcc -O1 -g -pthread -Wall -Wextra -Werror -isystem "$B/headers/include" \
 		-o "$U/uapi_fuzz" "$top/tests/fuzz/uapi_fuzz.c" || return 1

@@ -660,6 +660,17 @@ t_stress_nested() {
 	"$(dirname "$tool")/stress" "${LL_STRESS_SECONDS:-3}" "${LL_STRESS_SEED:-$RANDOM}" nested
 }
 
+# 11e. The life of events (tests/stress/lifecycle.c): waits given up by
+# siglongjmp() from a signal handler while grants are made, threads and
+# processes that exit while waiting, a queue filled to its limit, the
+# supervisor closed and made again; then a new supervisee still gets events
+# (the queue's count did not drift) and two threads creating the same file
+# after a grant both succeed.  Short here (one CPU); make check-smp runs it
+# on 4 CPUs under KASAN and KCSAN.
+t_lifecycle() {
+	"$(dirname "$tool")/lifecycle" "${LL_LIFECYCLE_SECONDS:-5}" "${LL_STRESS_SEED:-$RANDOM}"
+}
+
 # 12. Random uAPI calls (all flags, bad values, forks that enforce random
 # rulesets, supervisors killed while their sandboxes wait): no kernel report,
 # no hang; the seed in the log reproduces the sequence.
@@ -898,7 +909,7 @@ t_opt_explain_dry_run() {
 		"$tool" --check ex/layer.json >/dev/null 2>&1 || { cat ex/err ex/layer.json; return 1; }
 }
 
-tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
+tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_lifecycle t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
 	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \

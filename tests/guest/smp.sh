@@ -2,10 +2,14 @@
 # Runs inside the x86_64 KCSAN kernel under QEMU with several CPUs (make
 # check-smp): the new Landlock kselftests, the stress test (plain, fork and
 # exec storms, nested supervisors), the uAPI fuzzer, and no plain denial
-# of a notified first access.  Prints "SMP-RESULT NAME ok|fail" per test.
-#   tests/guest/smp.sh KSELFTEST_DIR USER_BIN_DIR
+# of a notified first access, and the event lifecycle stress.  Prints
+# "SMP-RESULT NAME ok|fail" per test.
+#   tests/guest/smp.sh KSELFTEST_DIR USER_BIN_DIR [lifecycle]
+# With "lifecycle" (the KASAN kernel: tests/smp.sh), only the event lifecycle
+# stress runs (tests/stress/lifecycle.c).
 kst=$1
 bin=$2
+only=${3:-}
 secs=${LL_SMP_SECONDS:-30}
 seed=${LL_SMP_SEED:-$RANDOM}
 echo "smp: $(nproc) CPUs, $secs s per stress run, seed $seed"
@@ -13,6 +17,14 @@ echo "smp: $(nproc) CPUs, $secs s per stress run, seed $seed"
 result() { # NAME STATUS
 	if [ "$2" -eq 0 ]; then echo "SMP-RESULT $1 ok"; else echo "SMP-RESULT $1 fail (exit $2)"; fi
 }
+
+# Abandoned waits, threads and processes exiting while they wait, a full
+# queue, grants racing all of them, the supervisor closed and made again;
+# then no lost event, no failed creation by two threads.
+if [ "$only" = lifecycle ]; then
+	"$bin/lifecycle" "$secs" "$seed"; result lifecycle $?
+	exit 0
+fi
 
 # The kselftests of this series (the stock ones are UML's job: this kernel
 # lacks some of the file systems they use), from a tmpfs: uncached 9p makes a
@@ -31,6 +43,7 @@ cd / || exit 1
 "$bin/stress" "$secs" "$((seed + 2))" exec-storm; result stress-exec-storm $?
 "$bin/uapi_fuzz" "$secs" "$((seed + 3))" 4; result uapi-fuzz-threads $?
 "$bin/stress" "$secs" "$((seed + 4))" nested; result stress-nested $?
+"$bin/lifecycle" "$secs" "$((seed + 5))"; result lifecycle $?
 
 # Every denied first open reaches the supervisor: the round-trip benchmark
 # counts the opens that got a plain denial instead (x86_64 only: another
