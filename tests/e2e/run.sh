@@ -530,6 +530,23 @@ while [ ! -e at2/rw/reading ]; do :; done; cat at2/f; wait'
 		{ echo "rc=$rc"; cat at2/out; cat at2/rw/got; return 1; }
 }
 
+# 7o. The other kinds of answers: a rename allowed as "this object" moves
+# that entry only (the next rename asks); a port allowed once is asked
+# about again by the next process.
+t_ask_scopes() {
+	rm -rf as; mkdir -p as/d; echo x >as/d/one; echo y >as/barrier
+	local bind='import socket; s = socket.socket(); s.bind(("127.0.0.1", 20556)); s.close(); print("bound")'
+	local job="mv as/d/one as/d/two; cat as/barrier; mv as/d/two as/d/three; python3 -c '$bind'; cat as/barrier; python3 -c '$bind'; echo end"
+	t_ask__drive as/out e:'wants .*on .*/as/d/one' s:'o\n' e:'wants read_file on .*/as/barrier' s:'d\n' \
+		e:'wants .*on .*/as/d/two' s:'d\n' e:'wants read_dir on' s:'o\n' \
+		e:'wants bind_tcp on tcp port 20556' s:'1\n' \
+		e:'wants read_file on .*/as/barrier' s:'d\n' e:'wants bind_tcp on tcp port 20556' s:'d\n' -- \
+		"$tool" --base "$base" --bind-tcp 1 --ask -- sh -c "$job"
+	local rc=$?
+	[ $rc -eq 0 ] && [ "$(grep -o 'bound' as/out | wc -l)" -eq 1 ] && grep -q end as/out &&
+		[ -e as/d/two ] && [ ! -e as/d/three ] || { echo "rc=$rc"; cat as/out; ls as/d; return 1; }
+}
+
 # 7i. The library's events in this kernel (tests/user/events_test.c):
 # batches, paths without descriptors, one-call grants, their record.
 t_lib_events() {
@@ -912,7 +929,7 @@ t_opt_explain_dry_run() {
 tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_lifecycle t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
-	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \
+	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_ask_scopes t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
