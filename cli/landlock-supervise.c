@@ -1400,6 +1400,9 @@ static void handle_events(struct state *st)
 			/* Watched before the grant lets later accesses through. */
 			if (st->opt->trace && ll_trace_event(&st->trace, ev, st->inotify_fd))
 				out_of_memory(st, "trace");
+			/* What existed where creations will need no event. */
+			if (st->opt->permissive && learn_prepare(&st->learned, ev, access))
+				out_of_memory(st, "permissive");
 			ret = allow(st, ev, false, access);
 			if (st->opt->permissive && learn_event(&st->learned, ev, access))
 				out_of_memory(st, "permissive");
@@ -1802,11 +1805,31 @@ static void fold_forbidden(struct strmap *dirs)
 	endpwent();
 }
 
+/*
+ * --permissive: the command may create entries without an event where a
+ * base or live rule lets it: the learner lists what was there before.
+ */
+static void learn_zones(struct state *st, const struct ll_policy *base)
+{
+	const struct ll_policy *policies[] = { base, st->policy };
+	uint64_t access;
+	const char *path;
+	size_t i, j;
+
+	for (j = 0; j < 2; j++)
+		for (i = 0; (path = ll_policy_path(policies[j], i, &access)); i++)
+			if ((access & LEARN_ZONE_RIGHTS) && learn_zone(&st->learned, path))
+				out_of_memory(st, "permissive");
+}
+
 static int write_learned(struct state *st, const char *out)
 {
 	struct ll_policy *policy;
 	int ret;
 
+	if (st->learned.incomplete)
+		warn("--permissive: directories where the command created files held more than %zu entries: some files it created may be learned as if they existed before",
+		     st->learned.max_snapshot);
 	if (st->opt->fold) {
 		struct strmap forbidden;
 		const char **list;
@@ -2292,6 +2315,8 @@ int main(int argc, char **argv)
 			die(EXIT_FAIL, "out of memory");
 	}
 	learn_init(&st.learned);
+	if (opt.permissive)
+		learn_zones(&st, base);
 	strmap_init(&st.denied);
 	ll_trace_init(&st.trace);
 	strmap_init(&st.denials);

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Learning a policy from a run (see learn.h).  Rules, ports and created
- * paths are hash maps: a run that touches 100,000 files learns in linear
- * time.
+ * Learning a policy from a run (see learn.h).  Rules, ports, created paths
+ * and listings are hash maps: a run that touches 100,000 files learns in
+ * linear time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/landlock.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -23,6 +25,11 @@ void learn_init(struct learn *learn)
 	strmap_init(&learn->rules);
 	strmap_init(&learn->ports);
 	strmap_init(&learn->created);
+	strmap_init(&learn->zones);
+	strmap_init(&learn->snapshot);
+	strmap_init(&learn->unlisted);
+	learn->max_snapshot = LEARN_MAX_SNAPSHOT;
+	learn->incomplete = false;
 }
 
 void learn_free(struct learn *learn)
@@ -30,6 +37,9 @@ void learn_free(struct learn *learn)
 	strmap_free(&learn->rules);
 	strmap_free(&learn->ports);
 	strmap_free(&learn->created);
+	strmap_free(&learn->zones);
+	strmap_free(&learn->snapshot);
+	strmap_free(&learn->unlisted);
 }
 
 uint64_t learn_rights(const struct ll_event *ev, int open_flags)
@@ -94,6 +104,9 @@ int learn_open_flags(pid_t tid)
 	}
 }
 
+/* Longest path the learner handles (the kernel's PATH_MAX, with room). */
+#define LEARN_PATH 8192
+
 static void join(char *buf, size_t len, const char *dir, const char *name)
 {
 	snprintf(buf, len, "%s/%s", strcmp(dir, "/") ? dir : "", name);
@@ -112,21 +125,172 @@ static void parent(char *path)
 		*slash = '\0';
 }
 
-int learn_path(struct learn *learn, const char *path, uint64_t access)
+/* Copies @path to @buf (LEARN_PATH bytes); -1 with ENAMETOOLONG. */
+static int copy_path(char *buf, const char *path)
 {
-	char buf[8192];
-
-	if (!access)
-		return 0;
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+	if (snprintf(buf, LEARN_PATH, "%s", path) >= LEARN_PATH) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	return 0;
+}
+
+/* What identifies an inode (a hash of its device and number). */
+static uint64_t inode_id(const struct stat *st)
+{
+	return (uint64_t)st->st_ino ^ ((uint64_t)st->st_dev << 40) ^ ((uint64_t)st->st_dev >> 24);
+}
+
+/* Whether @path or one of its ancestors is in @map. */
+static bool in_or_beneath(const struct strmap *map, const char *path)
+{
+	char buf[LEARN_PATH];
+
+	if (copy_path(buf, path))
+		return false;
+	for (;;) {
+		if (strmap_contains(map, buf))
+			return true;
+		if (!strcmp(buf, "/") || buf[0] != '/')
+			return false;
+		parent(buf);
+	}
+}
+
+/*
+ * Lists the directory open at @fd (whose path is @path, @len bytes, in a
+ * LEARN_PATH buffer) into learn->snapshot, recursively on @dev; closes @fd.
+ */
+static int list_tree(struct learn *learn, int fd, char *path, size_t len, dev_t dev)
+{
+	DIR *dir = fdopendir(fd);
+	const struct dirent *de;
+	int ret = 0;
+
+	if (!dir) {
+		close(fd);
+		return strmap_add(&learn->unlisted, path) ? 0 : -1;
+	}
+	while (!ret && (de = readdir(dir))) {
+		const size_t n = strlen(de->d_name);
+		const size_t count = learn->snapshot.count;
+		struct strmap_entry *entry;
+		struct stat st;
+		int sub;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (len + 1 + n >= LEARN_PATH ||
+		    fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (count >= learn->max_snapshot) {
+			/* What was not listed counts as having existed. */
+			learn->incomplete = true;
+			path[len] = '\0';
+			ret = strmap_add(&learn->unlisted, path) ? 0 : -1;
+			break;
+		}
+		join(path + len, LEARN_PATH - len, "", de->d_name);
+		if (len == 1) /* beneath "/": "//x" to "/x" */
+			memmove(path + 1, path + 2, n + 1);
+		entry = strmap_add(&learn->snapshot, path);
+		if (!entry) {
+			ret = -1;
+			break;
+		}
+		if (learn->snapshot.count > count)
+			entry->value = inode_id(&st);
+		/* An older zone keeps its older listing. */
+		if (S_ISDIR(st.st_mode) && !strmap_contains(&learn->zones, path)) {
+			const size_t sublen = len == 1 ? 1 + n : len + 1 + n;
+
+			sub = st.st_dev == dev
+				      ? openat(dirfd(dir), de->d_name,
+					       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+				      : -1;
+			if (sub < 0)
+				ret = strmap_add(&learn->unlisted, path) ? 0 : -1;
+			else
+				ret = list_tree(learn, sub, path, sublen, dev);
+		}
+		path[len] = '\0';
+	}
+	closedir(dir);
+	return ret;
+}
+
+int learn_zone(struct learn *learn, const char *dir)
+{
+	char path[LEARN_PATH];
+	struct stat st;
+	int fd;
+
+	if (dir[0] != '/' || in_or_beneath(&learn->zones, dir))
+		return 0;
+	if (copy_path(path, dir))
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || list_tree(learn, fd, path, strlen(path), st.st_dev))
+		return errno == ENOMEM ? -1 : 0;
+	return strmap_add(&learn->zones, dir) ? 0 : -1;
+}
+
+int learn_prepare(struct learn *learn, const struct ll_event *ev, uint64_t access)
+{
+	if (ll_event_is_net(ev) || !(access & LEARN_ZONE_RIGHTS))
+		return 0;
+	if (ll_event_name(ev)[0] && learn_zone(learn, ll_event_object_path(ev)))
+		return -1;
+	if (ll_event_dest_path(ev)[0] && learn_zone(learn, ll_event_dest_path(ev)))
+		return -1;
+	return 0;
+}
+
+bool learn_existed(const struct learn *learn, const char *path)
+{
+	char buf[LEARN_PATH];
+	const struct strmap_entry *entry;
+	bool beneath_zone = false;
+	struct stat st;
+
+	if (copy_path(buf, path))
+		return true;
+	for (;;) {
+		if (strmap_contains(&learn->created, buf))
+			return false;
+		if (strmap_contains(&learn->unlisted, buf))
+			return true;
+		if (strcmp(buf, path) && strmap_contains(&learn->zones, buf))
+			beneath_zone = true;
+		if (!strcmp(buf, "/") || buf[0] != '/')
+			break;
+		parent(buf);
+	}
+	/* Elsewhere, a creation needs an event. */
+	if (!beneath_zone)
+		return true;
+	entry = strmap_find(&learn->snapshot, path);
+	if (!entry)
+		return false;
+	/* Replaced (another inode at that path) since the listing: created. */
+	return lstat(path, &st) || entry->value == inode_id(&st);
+}
+
+int learn_path(struct learn *learn, const char *path, uint64_t access)
+{
+	char buf[LEARN_PATH];
+
+	if (!access)
+		return 0;
+	if (copy_path(buf, path))
+		return -1;
 	/*
 	 * Rules bind to inodes: a file or directory the run created does not
-	 * exist when the policy is replayed.
+	 * exist when the policy is replayed from a clean state.
 	 */
-	while (strcmp(buf, "/") && strmap_contains(&learn->created, buf))
+	while (strcmp(buf, "/") && buf[0] == '/' && !learn_existed(learn, buf))
 		parent(buf);
 	return strmap_or(&learn->rules, buf, access);
 }
@@ -141,7 +305,7 @@ int learn_port(struct learn *learn, uint64_t port, uint64_t access)
 
 static int note_created(struct learn *learn, const char *dir, const char *name)
 {
-	char path[8192];
+	char path[LEARN_PATH];
 
 	join(path, sizeof(path), dir, name);
 	return strmap_add(&learn->created, path) ? 0 : -1;
@@ -155,14 +319,29 @@ int learn_event(struct learn *learn, const struct ll_event *ev, uint64_t access)
 		return learn_path(learn, ll_event_object_path(ev), access);
 	if (learn_path(learn, ll_event_object_path(ev), access))
 		return -1;
+	/* A rename or a link creates its destination, not its source. */
+	if (ll_event_dest_path(ev)[0])
+		return learn_path(learn, ll_event_dest_path(ev), access) ||
+				       note_created(learn, ll_event_dest_path(ev),
+						    ll_event_dest_name(ev))
+			       ? -1
+			       : 0;
 	if ((ll_event_access(ev) & LEARN_MAKE_RIGHTS) &&
 	    note_created(learn, ll_event_object_path(ev), ll_event_name(ev)))
 		return -1;
-	if (ll_event_dest_path(ev)[0] &&
-	    (learn_path(learn, ll_event_dest_path(ev), access) ||
-	     note_created(learn, ll_event_dest_path(ev), ll_event_dest_name(ev))))
-		return -1;
 	return 0;
+}
+
+uint64_t learn_generalise(uint64_t rights)
+{
+	/* Only where the run created entries: what it did to what existed is exact. */
+	if (!(rights & LEARN_MAKE_RIGHTS))
+		return rights;
+	if (rights & LANDLOCK_ACCESS_FS_WRITE_FILE)
+		rights |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (rights & LEARN_MAKE_RIGHTS & ~LANDLOCK_ACCESS_FS_MAKE_DIR)
+		rights |= LANDLOCK_ACCESS_FS_REMOVE_FILE;
+	return rights;
 }
 
 unsigned int learn_depth(const char *path)
@@ -176,9 +355,25 @@ unsigned int learn_depth(const char *path)
 	return depth;
 }
 
+bool learn_is_credential_dir(const char *name)
+{
+	static const char *const names[] = {
+		".ssh",	   ".gnupg",	   ".aws",    ".azure",		 ".kube",
+		".docker", ".pki",	   ".gcloud", ".password-store", "keyrings",
+		"gcloud",  ".vault-token",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 bool learn_may_fold(const char *dir, const struct fold_limits *limits)
 {
 	const size_t len = strlen(dir);
+	const char *p;
 	size_t i;
 
 	if (!strcmp(dir, "/") || dir[0] != '/' || learn_depth(dir) < limits->min_depth)
@@ -190,16 +385,126 @@ bool learn_may_fold(const char *dir, const struct fold_limits *limits)
 		if (!strcmp(f, dir) || (!strncmp(f, dir, len) && f[len] == '/'))
 			return false;
 	}
+	/* Neither a credential directory nor beneath one. */
+	for (p = dir; p && *p; p = strchr(p + 1, '/')) {
+		char name[256];
+		const size_t n = strcspn(p + 1, "/");
+
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		if (learn_is_credential_dir(name))
+			return false;
+	}
 	return true;
+}
+
+/* The rights the rules give @path: its own and its ancestors'. */
+static uint64_t granted(const struct strmap *rules, const char *path)
+{
+	char buf[LEARN_PATH];
+	uint64_t access = 0;
+
+	if (copy_path(buf, path))
+		return 0;
+	for (;;) {
+		const struct strmap_entry *rule = strmap_find(rules, buf);
+
+		if (rule)
+			access |= rule->value;
+		if (!strcmp(buf, "/") || buf[0] != '/')
+			return access;
+		parent(buf);
+	}
+}
+
+/* Most objects --fold lists beneath one directory before giving up on it. */
+#define FOLD_MAX_LISTED 100000
+
+/*
+ * The rights of @want that some object beneath the directory open at @fd
+ * (path @path, @len bytes, in a LEARN_PATH buffer) does not have from
+ * @rules: files need the file rights, directories the others.  All of @want
+ * if it holds a credential directory or more than *@budget objects.
+ * Closes @fd.
+ */
+static uint64_t fold_missing(const struct strmap *rules, int fd, char *path, size_t len,
+			     uint64_t want, size_t *budget)
+{
+	DIR *dir = fdopendir(fd);
+	const struct dirent *de;
+	uint64_t missing = 0;
+
+	if (!dir) {
+		close(fd);
+		return want;
+	}
+	while (missing != want && (de = readdir(dir))) {
+		const size_t n = strlen(de->d_name);
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!(*budget)-- || len + 1 + n >= LEARN_PATH ||
+		    fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+			missing = want;
+			break;
+		}
+		if (S_ISLNK(st.st_mode))
+			continue; /* rules apply to what it points to */
+		snprintf(path + len, LEARN_PATH - len, "/%s", de->d_name);
+		if (S_ISDIR(st.st_mode)) {
+			const int sub = openat(dirfd(dir), de->d_name,
+					       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			missing |= want & ~LEARN_FILE_RIGHTS & ~granted(rules, path);
+			if (learn_is_credential_dir(de->d_name) || sub < 0) {
+				if (sub >= 0)
+					close(sub);
+				missing = want;
+			} else {
+				missing |=
+					fold_missing(rules, sub, path, len + 1 + n, want, budget);
+			}
+		} else {
+			missing |= want & LEARN_FILE_RIGHTS & ~granted(rules, path);
+		}
+		path[len] = '\0';
+	}
+	closedir(dir);
+	return missing;
+}
+
+/*
+ * The rights of @want that a rule on directory @dir can have without
+ * widening what the rules give any object beneath it (0 if none).
+ */
+static uint64_t fold_rights(const struct strmap *rules, const char *dir, uint64_t want)
+{
+	char path[LEARN_PATH];
+	size_t budget = FOLD_MAX_LISTED;
+	int fd;
+
+	if (copy_path(path, dir))
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	/* The directory itself, for the directory rights. */
+	want &= ~(want & ~LEARN_FILE_RIGHTS & ~granted(rules, dir));
+	return want &
+	       ~fold_missing(rules, fd, path, strcmp(dir, "/") ? strlen(dir) : 0, want, &budget);
 }
 
 /* Whether a proper ancestor of @path is in @folded with all of @access. */
 static bool covered(const struct strmap *folded, const char *path, uint64_t access)
 {
-	char buf[8192];
+	char buf[LEARN_PATH];
 
-	snprintf(buf, sizeof(buf), "%s", path);
-	while (strcmp(buf, "/")) {
+	if (copy_path(buf, path))
+		return false;
+	while (strcmp(buf, "/") && buf[0] == '/') {
 		const struct strmap_entry *dir;
 
 		parent(buf);
@@ -213,7 +518,7 @@ static bool covered(const struct strmap *folded, const char *path, uint64_t acce
 int learn_fold(struct learn *learn, const struct fold_limits *limits)
 {
 	struct strmap counts, rights, folded, out;
-	char dir[8192];
+	char dir[LEARN_PATH];
 	size_t i;
 	int ret = -1;
 
@@ -228,7 +533,8 @@ int learn_fold(struct learn *learn, const struct fold_limits *limits)
 		const struct strmap_entry *rule = &learn->rules.entries[i];
 		struct strmap_entry *count;
 
-		snprintf(dir, sizeof(dir), "%s", rule->key);
+		if (copy_path(dir, rule->key) || !strcmp(dir, "/"))
+			continue;
 		parent(dir);
 		count = strmap_add(&counts, dir);
 		if (!count || strmap_or(&rights, dir, rule->value))
@@ -237,9 +543,13 @@ int learn_fold(struct learn *learn, const struct fold_limits *limits)
 	}
 	for (i = 0; i < counts.count; i++) {
 		const struct strmap_entry *count = &counts.entries[i];
+		uint64_t access;
 
-		if (count->value >= limits->min_entries && learn_may_fold(count->key, limits) &&
-		    strmap_or(&folded, count->key, strmap_find(&rights, count->key)->value))
+		if (count->value < limits->min_entries || !learn_may_fold(count->key, limits))
+			continue;
+		access = fold_rights(&learn->rules, count->key,
+				     strmap_find(&rights, count->key)->value);
+		if (access && strmap_or(&folded, count->key, access))
 			goto out;
 	}
 	/* Folded directories first, then what they do not cover. */
@@ -277,7 +587,7 @@ int learn_policy(const struct learn *learn, struct ll_policy *policy)
 
 	for (i = 0; i < learn->rules.count; i++)
 		if (ll_policy_add_path(policy, learn->rules.entries[i].key,
-				       learn->rules.entries[i].value))
+				       learn_generalise(learn->rules.entries[i].value)))
 			return -1;
 	for (i = 0; i < learn->ports.count; i++)
 		if (ll_policy_add_port(policy, strtoull(learn->ports.entries[i].key, NULL, 10),

@@ -306,8 +306,9 @@ t_permissive_no_base() {
 
 # 7c. Learned rules are the narrowest that replay: reads and writes per
 # file; creating a file grants on its directory the creation and the open's
-# rights only: never truncate, and no read_file for a write-only open where
-# the kernel shows the open's flags (/proc/PID/syscall; UML has none).
+# rights, with truncate and remove_file for a rerun over its outputs, and no
+# read_file for a write-only open where the kernel shows the open's flags
+# (/proc/PID/syscall; UML has none).
 t_permissive_narrow() {
 	mkdir -p nr/d; echo a >nr/d/in; echo b >nr/d/other
 	local job='cat nr/d/in >/dev/null; echo x >>nr/d/in; echo y >nr/d/new'
@@ -319,7 +320,7 @@ rules = {}
 for e in p["pathBeneath"]:
     for x in e["parent"]:
         rules.setdefault(x, set()).update(e["allowedAccess"])
-want = {"make_reg", "write_file"}
+want = {"make_reg", "write_file", "truncate", "remove_file"}
 if not os.path.exists("/proc/self/syscall"):
     want.add("read_file")
 assert rules.get(d) == want, rules.get(d)
@@ -745,6 +746,237 @@ t_kmemleak() {
 	"$top/tests/guest/kmemleak.sh" "$work/kmemleak.txt"
 }
 
+# --- Learned policies on real work (issue 24) ------------------------------
+# Each workload is learned with --permissive, then replayed with --policy
+# (with --log: zero events) in the states the same command meets next.
+# TMPDIR and HOME are in the work directory (the guest's / is read-only).
+
+learn_env() { # DIR: a HOME and a TMPDIR of the test's own
+	mkdir -p "$1/home" "$1/tmp"
+	export HOME=$1/home TMPDIR=$1/tmp
+}
+
+# rules FILE: the learned rules, one "PATH RIGHT,RIGHT..." line each.
+learn_rules() {
+	python3 - "$1" <<'P'
+import json, sys
+p = json.load(open(sys.argv[1]))
+rules = {}
+for e in p.get("pathBeneath", []):
+    for x in e["parent"]:
+        rules.setdefault(x, set()).update(e["allowedAccess"])
+for x in sorted(rules):
+    print(x, ",".join(sorted(rules[x])))
+P
+}
+
+# replay NAME POLICY ARGS... -- COMMAND: exit 0 and no event, else prints why.
+learn_replay() {
+	local name=$1 pol=$2 rc; shift 2
+	rm -f "$name.jsonl"
+	"$tool" --policy "$pol" --log "$name.jsonl" "$@" >"$name.out" 2>&1 <<<'' ||
+		{ rc=$?; echo "replay $name: exit $rc"; tail -n 20 "$name.out"; head -n 5 "$name.jsonl" 2>/dev/null; return 1; }
+	[ ! -s "$name.jsonl" ] || { echo "replay $name: events"; head -n 10 "$name.jsonl"; return 1; }
+}
+
+# A C project: nested sources, a generated header, outputs in nested
+# directories, a program that is run.  Built in $1 (made here).
+learn_c_tree() {
+	rm -rf "$1"; mkdir -p "$1/src/util" "$1/include" "$1/tools" "$1/secret"
+	cat >"$1/Makefile" <<'M'
+OUT := out
+OBJS := $(OUT)/obj/main.o $(OUT)/obj/util/strutil.o
+CFLAGS := -O1 -Iinclude -Isrc -I$(OUT)/gen -MMD -MP
+all: $(OUT)/bin/prog
+$(OUT)/bin/prog: $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(OBJS)
+$(OUT)/obj/%.o: src/%.c $(OUT)/gen/version.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+$(OUT)/gen/version.h: VERSION tools/genversion.sh
+	@mkdir -p $(@D)
+	sh tools/genversion.sh VERSION >$@.tmp && mv $@.tmp $@
+check: all
+	./$(OUT)/bin/prog
+clean:
+	rm -rf $(OUT)/obj $(OUT)/bin $(OUT)/gen
+-include $(OBJS:.o=.d)
+M
+	echo 1.0 >"$1/VERSION"
+	printf 'v=$(cat "$1")\nprintf "#define VERSION \\"%%s\\"\\n" "$v"\n' >"$1/tools/genversion.sh"
+	printf '#include "version.h"\n#define GREETING "Hello " VERSION\n' >"$1/include/proj.h"
+	printf 'int count_upper(const char *s);\n' >"$1/src/util/strutil.h"
+	printf '#include "util/strutil.h"\nint count_upper(const char *s) { int n = 0; for (; *s; s++) n += *s >= 65 && *s <= 90; return n; }\n' >"$1/src/util/strutil.c"
+	printf '#include <stdio.h>\n#include "proj.h"\n#include "util/strutil.h"\nint main(void) { printf("%%s %%d\\n", GREETING, count_upper(GREETING)); return 0; }\n' >"$1/src/main.c"
+	printf 'int unused(void) { return 1; }\n' >"$1/src/unused.c"
+	echo token >"$1/secret/notes.txt"
+}
+
+# 14. A C project learned from a clean tree (make check: build and run),
+# replayed up to date, after an edit (outputs overwritten), after make
+# clean, with and without --base; nothing outside what it used.
+learn_c_project() { # BASE-ARGS...
+	local d=$work/lc$#
+	learn_env "$work/lc$#.env"
+	learn_c_tree "$d"
+	mkdir -p "$d/out"; echo '*' >"$d/out/.gitignore" # kept by make clean
+	cd "$d" || return 1
+	local sum; sum=$(md5sum <src/main.c)
+	"$tool" "$@" --permissive=../lc$#.json -- make -s check >learn.out 2>&1 ||
+		{ cat learn.out; return 1; }
+	grep -q 'Hello 1.0 1' learn.out || { cat learn.out; return 1; }
+	learn_rules ../lc$#.json >../lc$#.rules
+	# Up to date: make only runs the program.
+	learn_replay r1 ../lc$#.json "$@" -- make -s check || return 1
+	# An edit: main.o, its .d and prog are overwritten, nothing else.
+	sed -i 's/Hello /Hi /' include/proj.h
+	learn_replay r2 ../lc$#.json "$@" -- make -s check || return 1
+	grep -q 'Hi 1.0 1' r2.out || { cat r2.out; return 1; }
+	# A new version: the generated header is replaced (mv over it).
+	echo 2.0 >VERSION
+	learn_replay r3 ../lc$#.json "$@" -- make -s check || return 1
+	grep -q 'Hi 2.0 1' r3.out || { cat r3.out; return 1; }
+	# Clean, then a full build again.
+	make -s clean
+	learn_replay r4 ../lc$#.json "$@" -- make -s check || return 1
+	# Running what was built, directly.
+	learn_replay r5 ../lc$#.json "$@" -- ./out/bin/prog || return 1
+	# Tight: nothing on /tmp or the TMPDIR; sources not writable; files
+	# never read (beside and in sibling directories of read ones) denied.
+	! grep -E "^/tmp |^$TMPDIR( |/)" ../lc$#.rules || { cat ../lc$#.rules; return 1; }
+	! "$tool" "$@" --policy ../lc$#.json -- sh -c 'cat src/unused.c' 2>/dev/null || return 1
+	! "$tool" "$@" --policy ../lc$#.json -- sh -c 'cat secret/notes.txt' 2>/dev/null || return 1
+	! "$tool" "$@" --policy ../lc$#.json -- sh -c 'echo x >>src/main.c' 2>/dev/null || return 1
+	! "$tool" "$@" --policy ../lc$#.json -- sh -c 'echo x >>Makefile' 2>/dev/null || return 1
+	[ "$(md5sum <src/main.c)" = "$sum" ] || { echo "src/main.c was written"; return 1; }
+}
+t_learn_c_project() { learn_c_project; }
+t_learn_c_project_base() { learn_c_project --base "$base"; }
+
+# 14b. The same project without an output directory: the run creates out/,
+# so what it does there is allowed on the project (the nearest directory
+# that existed); a clean that removes out/ replays.
+t_learn_c_fresh() {
+	local d=$work/lf
+	learn_env "$work/lf.env"
+	learn_c_tree "$d"
+	sed -i 's|rm -rf $(OUT)/obj $(OUT)/bin $(OUT)/gen|rm -rf $(OUT)|' "$d/Makefile"
+	cd "$d" || return 1
+	"$tool" --permissive=../lf.json -- make -s check >learn.out 2>&1 || { cat learn.out; return 1; }
+	learn_rules ../lf.json >../lf.rules
+	learn_replay r1 ../lf.json -- make -s check || return 1
+	echo 3.0 >VERSION
+	learn_replay r2 ../lf.json -- make -s check || return 1
+	grep -q 'Hello 3.0 1' r2.out || { cat r2.out; return 1; }
+	make -s clean; [ ! -e out ] || return 1
+	learn_replay r3 ../lf.json -- make -s check || return 1
+	learn_replay r4 ../lf.json -- ./out/bin/prog || return 1
+	! grep -E "^/tmp |^$TMPDIR( |/)" ../lf.rules || { cat ../lf.rules; return 1; }
+}
+
+# 14c. A rerun overwrites its own outputs (truncate with write).
+t_learn_rerun() {
+	local d=$work/lr
+	rm -rf "$d"; mkdir -p "$d/o"; learn_env "$work/lr.env"; cd "$d" || return 1
+	"$tool" --base "$base" --permissive=lr.json -- sh -c 'echo hi >o/out; echo new >o/new' || return 1
+	learn_replay r1 lr.json --base "$base" -- sh -c 'echo hi >o/out; echo new >o/new' || return 1
+	learn_replay r2 lr.json --base "$base" -- sh -c 'echo hi >o/out; echo new >o/new' || return 1
+	rm -rf o/*
+	learn_replay r3 lr.json --base "$base" -- sh -c 'echo hi >o/out; echo new >o/new' || return 1
+}
+
+# 14d. python3 importing modules (with and without --base); learned with
+# --fold, a module it did not import stays denied.
+t_learn_python() {
+	local job='import json, ssl, sqlite3; print("ok")' b
+	learn_env "$work/lp.env"; mkdir -p "$work/lp"; cd "$work/lp" || return 1
+	for b in "" "--base $base"; do
+		# shellcheck disable=SC2086
+		"$tool" $b --permissive=lp.json --fold 5 -- python3 -c "$job" >learn.out 2>&1 || { cat learn.out; return 1; }
+		# shellcheck disable=SC2086
+		learn_replay r lp.json $b -- python3 -c "$job" || return 1
+		grep -qx ok r.out || return 1
+	done
+	"$tool" --permissive=lp.json --fold 5 -- python3 -c "$job" >learn.out 2>&1 || { cat learn.out; return 1; }
+	! "$tool" --policy lp.json -- python3 -c 'import csv' 2>/dev/null || { learn_rules lp.json | grep python; return 1; }
+}
+
+# 14e. git init, add and commit in a work directory: learned on a new
+# repository, replayed on a new one and over the existing one.
+t_learn_git() {
+	local b job='git init -q && echo "$RANDOM$$" >>f && mkdir -p sub && date >sub/g && git add -A && git -c user.name=t -c user.email=t@example.com commit -qm c'
+	learn_env "$work/lg.env"
+	for b in "" "--base $base"; do
+		rm -rf "$work/lg"; mkdir -p "$work/lg/w"; cd "$work/lg/w" || return 1
+		# shellcheck disable=SC2086
+		"$tool" $b --permissive=../lg.json -- sh -c "$job" >../learn.out 2>&1 || { cat ../learn.out; return 1; }
+		learn_rules ../lg.json >../lg.rules
+		# Over the existing repository, then in a new one.
+		# shellcheck disable=SC2086
+		learn_replay ../r1 ../lg.json $b -- sh -c "$job" || return 1
+		rm -rf .git f sub
+		# shellcheck disable=SC2086
+		learn_replay ../r2 ../lg.json $b -- sh -c "$job" || return 1
+		[ "$(git log --oneline | wc -l)" -eq 1 ] || return 1
+		# shellcheck disable=SC2086
+		learn_replay ../r3 ../lg.json $b -- sh -c "$job" || return 1
+		[ "$(git log --oneline | wc -l)" -eq 2 ] || return 1
+		cd "$work" || return 1
+	done
+}
+
+# 14f. A script using mktemp (a file and a directory), writing outputs into
+# a directory it makes and running one: temporary files are allowed in a
+# private TMPDIR, never on the shared one; outputs created after their
+# directory could get files without an event are known as created.
+t_learn_mktemp() {
+	local d=$work/lm
+	rm -rf "$d"; mkdir -p "$d"; learn_env "$work/lm.env"; cd "$d" || return 1
+	echo private >"$TMPDIR/other-user-file"
+	cat >job.sh <<'S'
+set -e
+f=$(mktemp); t=$(mktemp -d)
+echo data >"$f"; cp "$f" "$t/copy"; cat "$t/copy" >/dev/null
+sort "$f" >"$t/sorted"; mv "$t/sorted" "$t/final"
+mkdir -p gen
+echo first >gen/list
+printf '#!/bin/sh\necho ran "$(cat gen/list)"\n' >gen/run.sh
+chmod +x gen/run.sh
+./gen/run.sh
+rm -rf "$f" "$t"
+S
+	"$tool" --base "$base" --permissive=lm.json -- sh job.sh >learn.out 2>&1 || { cat learn.out; return 1; }
+	grep -q 'ran first' learn.out || { cat learn.out; return 1; }
+	learn_rules lm.json >lm.rules
+	! grep -E "^/tmp |^$TMPDIR( |/)" lm.rules || { cat lm.rules; return 1; }
+	rm -rf gen
+	learn_replay r1 lm.json --base "$base" -- sh job.sh || return 1
+	grep -q 'ran first' r1.out || return 1
+	learn_replay r2 lm.json --base "$base" -- sh job.sh || return 1
+	! "$tool" --base "$base" --policy lm.json -- cat "$TMPDIR/other-user-file" 2>/dev/null
+}
+
+# 14g. Tight: --fold never reaches a credential directory or a directory
+# with files the run did not read; what it did not read stays denied.
+t_learn_fold_tight() {
+	local d=$work/lt
+	rm -rf "$d"; mkdir -p "$d/data/a" "$d/data/b" "$d/part"; learn_env "$work/lt.env"; cd "$d" || return 1
+	mkdir -p "$HOME/.ssh"
+	echo cfg >"$HOME/.ssh/config"; echo hosts >"$HOME/.ssh/known_hosts"; echo key >"$HOME/.ssh/id_ed25519"
+	for f in 1 2 3; do echo $f >data/a/$f; echo $f >part/$f; done
+	echo b >data/b/secret
+	local job='cat "$HOME/.ssh/config" "$HOME/.ssh/known_hosts" data/a/1 data/a/2 data/a/3 part/1 part/2 >/dev/null'
+	"$tool" --base "$base" --permissive=lt.json --fold 2 -- sh -c "$job" || return 1
+	learn_rules lt.json >lt.rules
+	# data/a was read whole: one rule; part/ has an unread file: per file.
+	grep -q "^$d/data/a read_file" lt.rules && ! grep -q "^$d/part " lt.rules || { cat lt.rules; return 1; }
+	learn_replay r1 lt.json --base "$base" -- sh -c "$job" || return 1
+	! "$tool" --base "$base" --policy lt.json -- cat "$HOME/.ssh/id_ed25519" 2>/dev/null || return 1
+	! "$tool" --base "$base" --policy lt.json -- cat part/3 2>/dev/null || return 1
+	! "$tool" --base "$base" --policy lt.json -- cat data/b/secret 2>/dev/null || return 1
+}
+
 # --- Issue 24, items 6, 7, 8 and 10 (t_reload_*, t_opt_*) ---
 
 # The system directories a sandboxed program needs, for the shorthands.
@@ -930,6 +1162,8 @@ tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
 	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_ask_scopes t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \
+	t_learn_c_project t_learn_c_project_base t_learn_c_fresh t_learn_rerun t_learn_python t_learn_git \
+	t_learn_mktemp t_learn_fold_tight \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"

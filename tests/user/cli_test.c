@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests of the command's internals on the host (no kernel feature
- * needed): the hash map, learning (narrow rules, rules moved off created
- * files, --fold limits), and tracing, at 100,000 files.  Built with
+ * needed): the hash map, learning (narrow rules, what existed before the
+ * run, rules moved off created files, generalised rules, --fold limits and
+ * what it may not widen), and tracing, at 100,000 files.  Built with
  * AddressSanitizer and UBSan.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/landlock.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +27,9 @@
 #define R LANDLOCK_ACCESS_FS_READ_FILE
 #define W LANDLOCK_ACCESS_FS_WRITE_FILE
 #define T LANDLOCK_ACCESS_FS_TRUNCATE
+#define X LANDLOCK_ACCESS_FS_EXECUTE
+#define RM LANDLOCK_ACCESS_FS_REMOVE_FILE
+#define RD LANDLOCK_ACCESS_FS_READ_DIR
 #define MREG LANDLOCK_ACCESS_FS_MAKE_REG
 #define MDIR LANDLOCK_ACCESS_FS_MAKE_DIR
 
@@ -57,6 +63,51 @@ static uint64_t rule(const struct learn *l, const char *path)
 	const struct strmap_entry *e = strmap_find(&l->rules, path);
 
 	return e ? e->value : 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes the tree at @dir. */
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Writes @text to @dir/@name (directories made on the way); its path in @buf. */
+static const char *put(char *buf, size_t len, const char *dir, const char *name, const char *text)
+{
+	char sub[512];
+	FILE *f;
+	char *p;
+
+	snprintf(buf, len, "%s/%s", dir, name);
+	snprintf(sub, sizeof(sub), "%s", buf);
+	for (p = sub + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(sub, 0755);
+		*p = '/';
+	}
+	f = fopen(buf, "we");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	return buf;
+}
+
+/* @dir/@name in a static buffer (one at a time). */
+static const char *at(const char *dir, const char *name)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	return buf;
 }
 
 static void test_strmap(void)
@@ -264,20 +315,202 @@ static void test_fold_limits(void)
 	CHECK(rule(&l, "/etc/passwd") == R && rule(&l, "/tmp/b") == W);
 	learn_free(&l);
 
-	/* One pass: /w/p/d folds, /w/p (now with /w/p/d and c) does not. */
+	/* Credential directories, at any depth, and what is beneath them. */
+	CHECK(learn_is_credential_dir(".ssh") && learn_is_credential_dir(".gnupg"));
+	CHECK(!learn_is_credential_dir("ssh") && !learn_is_credential_dir(".sshx"));
+	CHECK(!learn_may_fold("/srv/u/.ssh", &limits));
+	CHECK(!learn_may_fold("/srv/u/.gnupg/private-keys-v1.d", &limits));
+	CHECK(!learn_may_fold("/srv/u/.local/share/keyrings", &limits));
+	CHECK(learn_may_fold("/srv/u/.sshd", &limits));
+	/* A directory that does not exist here is not folded (nothing to check). */
 	learn_init(&l);
-	learn_path(&l, "/w/p/d/1", R);
-	learn_path(&l, "/w/p/d/2", R);
-	learn_path(&l, "/w/p/c", W);
-	CHECK(!learn_fold(&l, &limits));
-	CHECK(rule(&l, "/w/p/d") == R && rule(&l, "/w/p/c") == W);
-	CHECK(!strmap_contains(&l.rules, "/w/p") && l.rules.count == 2);
+	learn_path(&l, "/nonexistent-dir/x/1", R);
+	learn_path(&l, "/nonexistent-dir/x/2", R);
+	CHECK(!learn_fold(&l, &limits) && l.rules.count == 2);
 	learn_free(&l);
+}
+
+/*
+ * --fold widens nothing that exists: a directory is folded only if every
+ * object beneath it already has the rights, and never holds credentials.
+ */
+static void test_fold_tight(void)
+{
+	const struct fold_limits limits = { .min_entries = 2, .min_depth = 2 };
+	char dir[] = "/tmp/cli_test.XXXXXX", p[512], q[512];
+	struct learn l;
+
+	CHECK(mkdtemp(dir) != NULL);
+	put(p, sizeof(p), dir, "all/1", "1");
+	put(p, sizeof(p), dir, "all/2", "2");
+	put(p, sizeof(p), dir, "part/1", "1");
+	put(p, sizeof(p), dir, "part/2", "2");
+	put(p, sizeof(p), dir, "part/3", "3");
+	put(p, sizeof(p), dir, "deep/1", "1");
+	put(p, sizeof(p), dir, "deep/2", "2");
+	put(p, sizeof(p), dir, "deep/sub/unread", "x");
+	put(p, sizeof(p), dir, "mixed/r", "r");
+	put(p, sizeof(p), dir, "mixed/rw", "rw");
+	put(p, sizeof(p), dir, "home/.ssh/config", "c");
+	put(p, sizeof(p), dir, "home/.ssh/known_hosts", "k");
+	put(p, sizeof(p), dir, "home/.ssh/id_ed25519", "key");
+	put(p, sizeof(p), dir, "keys/.gnupg/a", "a");
+	put(p, sizeof(p), dir, "keys/.gnupg/b", "b");
+	put(p, sizeof(p), dir, "keys/1", "1");
+	put(p, sizeof(p), dir, "keys/2", "2");
+	learn_init(&l);
+	learn_path(&l, at(dir, "all/1"), R);
+	learn_path(&l, at(dir, "all/2"), R);
+	learn_path(&l, at(dir, "part/1"), R);
+	learn_path(&l, at(dir, "part/2"), R);
+	learn_path(&l, at(dir, "deep/1"), R);
+	learn_path(&l, at(dir, "deep/2"), R);
+	learn_path(&l, at(dir, "mixed/r"), R);
+	learn_path(&l, at(dir, "mixed/rw"), R | W);
+	learn_path(&l, at(dir, "home/.ssh/config"), R);
+	learn_path(&l, at(dir, "home/.ssh/known_hosts"), R);
+	learn_path(&l, at(dir, "keys/.gnupg/a"), R);
+	learn_path(&l, at(dir, "keys/.gnupg/b"), R);
+	learn_path(&l, at(dir, "keys/1"), R);
+	learn_path(&l, at(dir, "keys/2"), R);
+	CHECK(!learn_fold(&l, &limits));
+	/* Everything read: one rule. */
+	CHECK(rule(&l, at(dir, "all")) == R && !rule(&l, at(dir, "all/1")));
+	/* part/3 was not read, nor deep/sub/unread: per file. */
+	CHECK(!rule(&l, at(dir, "part")) && rule(&l, at(dir, "part/1")) == R);
+	CHECK(!rule(&l, at(dir, "deep")) && rule(&l, at(dir, "deep/2")) == R);
+	/* What all have is folded; rw keeps its own rule. */
+	CHECK(rule(&l, at(dir, "mixed")) == R && !rule(&l, at(dir, "mixed/r")));
+	CHECK(rule(&l, at(dir, "mixed/rw")) == (R | W));
+	/* Never into a credential directory, nor over one (even all read). */
+	CHECK(!rule(&l, at(dir, "home/.ssh")) && rule(&l, at(dir, "home/.ssh/config")) == R);
+	CHECK(!rule(&l, at(dir, "keys/.gnupg")) && !rule(&l, at(dir, "keys")));
+	CHECK(rule(&l, at(dir, "keys/1")) == R);
+	learn_free(&l);
+
+	/* One pass: d folds, its parent (now with d and c) does not. */
+	snprintf(q, sizeof(q), "%s/p", dir);
+	CHECK(!mkdir(q, 0755));
+	put(p, sizeof(p), q, "d/1", "1");
+	put(p, sizeof(p), q, "d/2", "2");
+	put(p, sizeof(p), q, "c", "c");
+	learn_init(&l);
+	learn_path(&l, at(q, "d/1"), R);
+	learn_path(&l, at(q, "d/2"), R);
+	learn_path(&l, at(q, "c"), W);
+	CHECK(!learn_fold(&l, &limits));
+	CHECK(rule(&l, at(q, "d")) == R && rule(&l, at(q, "c")) == W);
+	CHECK(!strmap_contains(&l.rules, q) && l.rules.count == 2);
+	learn_free(&l);
+	remove_tree(dir);
+}
+
+/*
+ * What existed before the run: beneath a directory where creations need no
+ * event (a zone), what its listing did not hold, or held with another inode,
+ * was created by the run, and its rights go to the nearest ancestor that
+ * existed (the issue's gcc temporary files, out/prog and .git files).
+ */
+static void test_zones(void)
+{
+	char dir[] = "/tmp/cli_test.XXXXXX", p[512], q[512];
+	struct ll_event *ev;
+	struct learn l;
+
+	CHECK(mkdtemp(dir) != NULL);
+	put(p, sizeof(p), dir, "src/main.c", "int main;");
+	put(p, sizeof(p), dir, "out/old.o", "o");
+	put(p, sizeof(p), dir, "out/stale", "s");
+	learn_init(&l);
+	/* Nothing is a zone yet: whatever has no creation event existed. */
+	CHECK(learn_existed(&l, at(dir, "src/main.c")));
+	CHECK(learn_existed(&l, "/nonexistent-dir/f"));
+	/* The first creation in out/: an event, and out/ becomes a zone. */
+	ev = event(at(dir, "out"), "a.o", MREG);
+	CHECK(!learn_prepare(&l, ev, MREG | R | W));
+	CHECK(!learn_event(&l, ev, MREG | R | W));
+	CHECK(strmap_contains(&l.zones, at(dir, "out")));
+	put(p, sizeof(p), dir, "out/a.o", "a");
+	/* Later ones, with no event; a directory too, and files in it. */
+	put(p, sizeof(p), dir, "out/prog", "p");
+	put(p, sizeof(p), dir, "out/bin/tool", "t");
+	/* out/stale is replaced: another inode at its path. */
+	put(q, sizeof(q), dir, "out/stale.new", "n");
+	CHECK(!rename(q, at(dir, "out/stale")));
+	CHECK(!learn_existed(&l, at(dir, "out/a.o")));
+	CHECK(!learn_existed(&l, at(dir, "out/prog")));
+	CHECK(!learn_existed(&l, at(dir, "out/bin")));
+	CHECK(!learn_existed(&l, at(dir, "out/bin/tool")));
+	CHECK(!learn_existed(&l, at(dir, "out/stale")));
+	CHECK(learn_existed(&l, at(dir, "out/old.o")));
+	CHECK(learn_existed(&l, at(dir, "out")));
+	CHECK(learn_existed(&l, at(dir, "src/main.c")));
+	/* Running what was built: the rule goes to out/, which existed. */
+	CHECK(!learn_event(&l, event(at(dir, "out/prog"), NULL, X), X));
+	CHECK(!learn_event(&l, event(at(dir, "out/bin/tool"), NULL, X | R), X | R));
+	CHECK(!learn_event(&l, event(at(dir, "out/old.o"), NULL, X), X));
+	CHECK(rule(&l, at(dir, "out")) == (MREG | R | W | X));
+	CHECK(!strmap_contains(&l.rules, at(dir, "out/prog")));
+	CHECK(!strmap_contains(&l.rules, at(dir, "out/bin")));
+	CHECK(rule(&l, at(dir, "out/old.o")) == X);
+	/* A zone beneath a zone keeps the older listing. */
+	CHECK(!learn_zone(&l, at(dir, "out/bin")));
+	CHECK(!strmap_contains(&l.zones, at(dir, "out/bin")));
+	CHECK(!learn_existed(&l, at(dir, "out/bin/tool")));
+	/* A zone above older ones: their entries keep their verdict. */
+	CHECK(!learn_zone(&l, dir));
+	CHECK(learn_existed(&l, at(dir, "out")) && learn_existed(&l, at(dir, "src")));
+	CHECK(!learn_existed(&l, at(dir, "out/prog")));
+	put(p, sizeof(p), dir, "src/gen.h", "g");
+	CHECK(!learn_existed(&l, at(dir, "src/gen.h")));
+	CHECK(learn_existed(&l, at(dir, "src/main.c")));
+	learn_free(&l);
+
+	/* A listing that stops: what it did not list counts as existed. */
+	learn_init(&l);
+	l.max_snapshot = 1;
+	CHECK(!learn_zone(&l, dir) && l.incomplete);
+	CHECK(l.unlisted.count >= 1);
+	learn_free(&l);
+
+	/* A link creates its destination only: the source existed. */
+	learn_init(&l);
+	ev = event(at(dir, "src"), "main.c", MREG | LANDLOCK_ACCESS_FS_REFER);
+	snprintf(ev->dest_path, sizeof(ev->dest_path), "%s", at(dir, "out"));
+	snprintf(ev->dest_name, sizeof(ev->dest_name), "main.c");
+	CHECK(!learn_event(&l, ev, ll_event_access(ev)));
+	CHECK(!strmap_contains(&l.created, at(dir, "src/main.c")));
+	CHECK(strmap_contains(&l.created, at(dir, "out/main.c")));
+	CHECK(learn_existed(&l, at(dir, "src/main.c")));
+	learn_free(&l);
+	remove_tree(dir);
+}
+
+/*
+ * Learned rules serve the next states: where the run created files, a rerun
+ * overwrites (truncate) and replaces (remove_file) them; elsewhere, exact.
+ */
+static void test_generalise(void)
+{
+	struct ll_policy *policy = ll_policy_new();
+	uint64_t access = 0;
+	struct learn l;
+
+	CHECK(learn_generalise(MREG | R | W) == (MREG | R | W | T | RM));
+	CHECK(learn_generalise(MREG) == (MREG | RM));
+	CHECK(learn_generalise(MDIR | RD) == (MDIR | RD)); /* never remove_dir */
+	CHECK(learn_generalise(R | W) == (R | W));	   /* a file that existed */
+	CHECK(learn_generalise(R | X) == (R | X));
+	learn_init(&l);
+	learn_path(&l, "/p/o", MREG | R | W);
+	CHECK(policy && !learn_policy(&l, policy));
+	CHECK(policy && ll_policy_path(policy, 0, &access) && access == (MREG | R | W | T | RM));
+	learn_free(&l);
+	ll_policy_free(policy);
 }
 
 static void test_scale(void)
 {
-	const struct fold_limits limits = { .min_entries = 1000, .min_depth = 2 };
 	struct ll_trace trace;
 	struct ll_policy *policy = ll_policy_new();
 	struct learn l;
@@ -307,14 +540,55 @@ static void test_scale(void)
 	CHECK(!ll_trace_write(&trace, out, true));
 	unlink(out);
 	ll_policy_free(policy);
-	/* 200 directories of 500 files: no fold at 1000, one rule each at 500. */
-	CHECK(!learn_fold(&l, &limits) && l.rules.count == 100000);
-	((struct fold_limits *)&limits)->min_entries = 500;
-	CHECK(!learn_fold(&l, &limits) && l.rules.count == 200);
 	printf("100,000 learned and traced files: %.2f s\n", now() - start);
 	CHECK(now() - start < 20);
 	learn_free(&l);
 	ll_trace_free(&trace);
+}
+
+/*
+ * 100,000 files that exist, in 200 directories of 500: listed as a zone,
+ * learned, then folded (which lists them again).
+ */
+static void test_scale_fold(void)
+{
+	const struct fold_limits limits = { .min_entries = 1000, .min_depth = 2 };
+	char dir[] = "/tmp/cli_test.XXXXXX", path[128];
+	double start;
+	size_t i, bad = 0;
+	struct learn l;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (i = 0; i < 100000; i++) {
+		int fd;
+
+		if (!(i % 500)) {
+			snprintf(path, sizeof(path), "%s/d%zu", dir, i / 500);
+			bad += !!mkdir(path, 0755);
+		}
+		snprintf(path, sizeof(path), "%s/d%zu/f%zu", dir, i / 500, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		bad += fd < 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	CHECK(!bad);
+	start = now();
+	learn_init(&l);
+	CHECK(!learn_zone(&l, dir) && l.snapshot.count == 100200 && !l.incomplete);
+	for (i = 0; i < 100000; i++) {
+		snprintf(path, sizeof(path), "%s/d%zu/f%zu", dir, i / 500, i);
+		bad += !!learn_event(&l, event(path, NULL, R), R);
+	}
+	CHECK(!bad && l.rules.count == 100000);
+	/* No fold at 1000, one rule each at 500. */
+	CHECK(!learn_fold(&l, &limits) && l.rules.count == 100000);
+	((struct fold_limits *)&limits)->min_entries = 500;
+	CHECK(!learn_fold(&l, &limits) && l.rules.count == 200);
+	printf("100,000 existing files listed, learned and folded: %.2f s\n", now() - start);
+	CHECK(now() - start < 20);
+	learn_free(&l);
+	remove_tree(dir);
 }
 
 static int write_text(void *ctx, const char *tmp)
@@ -361,7 +635,11 @@ int main(void)
 	test_rename();
 	test_trace_rules();
 	test_fold_limits();
+	test_fold_tight();
+	test_zones();
+	test_generalise();
 	test_scale();
+	test_scale_fold();
 	test_write_atomic();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
