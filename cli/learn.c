@@ -278,6 +278,17 @@ bool learn_existed(const struct learn *learn, const char *path)
 	return lstat(path, &st) || entry->value == inode_id(&st);
 }
 
+bool learn_is_proc_pid(const char *path)
+{
+	const char *p = path + strlen("/proc/");
+
+	if (strncmp(path, "/proc/", strlen("/proc/")) || !(*p >= '0' && *p <= '9'))
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return !*p || *p == '/';
+}
+
 int learn_path(struct learn *learn, const char *path, uint64_t access)
 {
 	char buf[LEARN_PATH];
@@ -286,6 +297,9 @@ int learn_path(struct learn *learn, const char *path, uint64_t access)
 		return 0;
 	if (copy_path(buf, path))
 		return -1;
+	/* A process's directory goes with it: the replay's have other numbers. */
+	if (learn_is_proc_pid(buf))
+		return strmap_or(&learn->rules, "/proc", access);
 	/*
 	 * Rules bind to inodes: a file or directory the run created does not
 	 * exist when the policy is replayed from a clean state.

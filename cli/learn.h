@@ -84,7 +84,13 @@ int learn_prepare(struct learn *learn, const struct ll_event *ev, uint64_t acces
  */
 bool learn_existed(const struct learn *learn, const char *path);
 
-/* Records that @access was granted for @ev; 0, or -1 with errno. */
+/* Whether @path is /proc/PID or beneath it (PID: digits). */
+bool learn_is_proc_pid(const char *path);
+
+/*
+ * Records that @access was granted for @ev; 0, or -1 with errno.  The
+ * rights on /proc/PID and what is beneath it are learned on /proc.
+ */
 int learn_event(struct learn *learn, const struct ll_event *ev, uint64_t access);
 /* Records @access on @path (or its nearest ancestor that existed before). */
 int learn_path(struct learn *learn, const char *path, uint64_t access);

@@ -957,6 +957,16 @@ S
 	! "$tool" --base "$base" --policy lm.json -- cat "$TMPDIR/other-user-file" 2>/dev/null
 }
 
+# 14h. Files of the command's own processes (/proc/self, /proc/$$): the
+# replay's processes have other numbers.
+t_learn_proc() {
+	local job='read -r line </proc/self/status; ls /proc/$$/fd >/dev/null; cat /proc/self/cmdline >/dev/null'
+	mkdir -p "$work/lpr"; cd "$work/lpr" || return 1
+	"$tool" --permissive=lpr.json -- bash -c "$job" || return 1
+	learn_replay r1 lpr.json -- bash -c "$job" || return 1
+	learn_replay r2 lpr.json -- bash -c "$job" || return 1
+}
+
 # 14g. Tight: --fold never reaches a credential directory or a directory
 # with files the run did not read; what it did not read stays denied.
 t_learn_fold_tight() {
@@ -1163,7 +1173,7 @@ tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
 	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_ask_scopes t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \
 	t_learn_c_project t_learn_c_project_base t_learn_c_fresh t_learn_rerun t_learn_python t_learn_git \
-	t_learn_mktemp t_learn_fold_tight \
+	t_learn_mktemp t_learn_proc t_learn_fold_tight \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"

@@ -162,6 +162,17 @@ static void test_learn_created(void)
 	CHECK(!strmap_contains(&l.rules, "/p/sub"));
 	CHECK(!strmap_contains(&l.rules, "/p/sub/new"));
 	learn_free(&l);
+	/* Process directories go with their process: learned on /proc. */
+	CHECK(learn_is_proc_pid("/proc/12/status") && learn_is_proc_pid("/proc/7"));
+	CHECK(!learn_is_proc_pid("/proc/filesystems") && !learn_is_proc_pid("/proc/1x"));
+	CHECK(!learn_is_proc_pid("/procs/1") && !learn_is_proc_pid("/proc/"));
+	learn_init(&l);
+	CHECK(!learn_event(&l, event("/proc/4242/status", NULL, R), R));
+	CHECK(!learn_event(&l, event("/proc/4242/fd", NULL, RD), RD));
+	CHECK(!learn_event(&l, event("/proc/filesystems", NULL, R), R));
+	CHECK(rule(&l, "/proc") == (R | RD) && rule(&l, "/proc/filesystems") == R);
+	CHECK(l.rules.count == 2);
+	learn_free(&l);
 }
 
 /* A rename: rules on both directories; traced as a rename and a creation. */
