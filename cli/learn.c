@@ -372,9 +372,8 @@ unsigned int learn_depth(const char *path)
 bool learn_is_credential_dir(const char *name)
 {
 	static const char *const names[] = {
-		".ssh",	   ".gnupg",	   ".aws",    ".azure",		 ".kube",
-		".docker", ".pki",	   ".gcloud", ".password-store", "keyrings",
-		"gcloud",  ".vault-token",
+		".ssh", ".gnupg",  ".aws",   ".azure",		".kube",    ".docker",
+		".pki", ".gcloud", "gcloud", ".password-store", "keyrings",
 	};
 	size_t i;
 
