@@ -931,10 +931,12 @@ t_learn_git() {
 # private TMPDIR, never on the shared one; outputs created after their
 # directory could get files without an event are known as created.
 t_learn_mktemp() {
-	local d=$work/lm
-	rm -rf "$d"; mkdir -p "$d"; learn_env "$work/lm.env"; cd "$d" || return 1
+	local d=$work/lm b
+	learn_env "$work/lm.env"
 	echo private >"$TMPDIR/other-user-file"
-	cat >job.sh <<'S'
+	for b in "" "--base $base"; do
+		rm -rf "$d"; mkdir -p "$d"; cd "$d" || return 1
+		cat >job.sh <<'S'
 set -e
 f=$(mktemp); t=$(mktemp -d)
 echo data >"$f"; cp "$f" "$t/copy"; cat "$t/copy" >/dev/null
@@ -946,15 +948,21 @@ chmod +x gen/run.sh
 ./gen/run.sh
 rm -rf "$f" "$t"
 S
-	"$tool" --base "$base" --permissive=lm.json -- sh job.sh >learn.out 2>&1 || { cat learn.out; return 1; }
-	grep -q 'ran first' learn.out || { cat learn.out; return 1; }
-	learn_rules lm.json >lm.rules
-	! grep -E "^/tmp |^$TMPDIR( |/)" lm.rules || { cat lm.rules; return 1; }
-	rm -rf gen
-	learn_replay r1 lm.json --base "$base" -- sh job.sh || return 1
-	grep -q 'ran first' r1.out || return 1
-	learn_replay r2 lm.json --base "$base" -- sh job.sh || return 1
-	! "$tool" --base "$base" --policy lm.json -- cat "$TMPDIR/other-user-file" 2>/dev/null
+		# shellcheck disable=SC2086
+		"$tool" $b --permissive=lm.json -- sh job.sh >learn.out 2>&1 || { cat learn.out; return 1; }
+		grep -q 'ran first' learn.out || { cat learn.out; return 1; }
+		learn_rules lm.json >lm.rules
+		! grep -E "^/tmp |^$TMPDIR( |/)" lm.rules || { cat lm.rules; return 1; }
+		rm -rf gen
+		# shellcheck disable=SC2086
+		learn_replay r1 lm.json $b -- sh job.sh || return 1
+		grep -q 'ran first' r1.out || return 1
+		# shellcheck disable=SC2086
+		learn_replay r2 lm.json $b -- sh job.sh || return 1
+		# shellcheck disable=SC2016,SC2086
+		! "$tool" $b --policy lm.json -- sh -c 'read -r x <"$1"' sh "$TMPDIR/other-user-file" 2>/dev/null ||
+			return 1
+	done
 }
 
 # 14h. Files of the command's own processes (/proc/self, /proc/$$): the
