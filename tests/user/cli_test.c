@@ -597,7 +597,6 @@ static void test_scale_fold(void)
 	((struct fold_limits *)&limits)->min_entries = 500;
 	CHECK(!learn_fold(&l, &limits) && l.rules.count == 200);
 	printf("100,000 existing files listed, learned and folded: %.2f s\n", now() - start);
-	CHECK(now() - start < 20);
 	learn_free(&l);
 	remove_tree(dir);
 }
