@@ -183,16 +183,16 @@ static int list_tree(struct learn *learn, int fd, char *path, size_t len, dev_t 
 		if (len + 1 + n >= LEARN_PATH ||
 		    fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
 			continue;
-		if (count >= learn->max_snapshot) {
-			/* What was not listed counts as having existed. */
-			learn->incomplete = true;
-			path[len] = '\0';
-			ret = strmap_add(&learn->unlisted, path) ? 0 : -1;
-			break;
-		}
 		join(path + len, LEARN_PATH - len, "", de->d_name);
 		if (len == 1) /* beneath "/": "//x" to "/x" */
 			memmove(path + 1, path + 2, n + 1);
+		if (count >= learn->max_snapshot) {
+			/* Not listed: it and what is beneath count as having existed. */
+			learn->incomplete = true;
+			ret = strmap_add(&learn->unlisted, path) ? 0 : -1;
+			path[len] = '\0';
+			continue;
+		}
 		entry = strmap_add(&learn->snapshot, path);
 		if (!entry) {
 			ret = -1;
@@ -232,8 +232,12 @@ int learn_zone(struct learn *learn, const char *dir)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) || list_tree(learn, fd, path, strlen(path), st.st_dev))
-		return errno == ENOMEM ? -1 : 0;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return 0;
+	}
+	if (list_tree(learn, fd, path, strlen(path), st.st_dev))
+		return -1; /* out of memory */
 	return strmap_add(&learn->zones, dir) ? 0 : -1;
 }
 

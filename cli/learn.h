@@ -26,7 +26,7 @@ struct learn {
 	struct strmap created;	/* paths the run created, from its events */
 	struct strmap zones;	/* directories where creations need no event */
 	struct strmap snapshot; /* beneath them, what existed: path -> inode */
-	struct strmap unlisted; /* directories beneath zones that were not listed */
+	struct strmap unlisted; /* beneath zones, not listed: counts as existed */
 	size_t max_snapshot;	/* most entries listed, all zones together */
 	bool incomplete;	/* a listing stopped: see learn_zone() */
 };

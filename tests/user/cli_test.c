@@ -481,7 +481,11 @@ static void test_zones(void)
 	learn_init(&l);
 	l.max_snapshot = 1;
 	CHECK(!learn_zone(&l, dir) && l.incomplete);
-	CHECK(l.unlisted.count >= 1);
+	CHECK(l.snapshot.count == 1 && l.unlisted.count >= 1);
+	CHECK(learn_existed(&l, at(dir, "src/main.c")) && learn_existed(&l, at(dir, "out/prog")));
+	/* What the zone gets after its listing is still created. */
+	put(p, sizeof(p), dir, "late", "l");
+	CHECK(!learn_existed(&l, at(dir, "late")));
 	learn_free(&l);
 
 	/* A link creates its destination only: the source existed. */
