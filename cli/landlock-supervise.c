@@ -1412,6 +1412,10 @@ static void handle_events(struct state *st)
 			/* Ctrl-C: this question and the others of the moment are denied. */
 			interrupted = answer == 'i';
 			if (answer == 'o' || answer == '1' || answer == 't') {
+				/* --ask=OUT learns as --permissive does. */
+				if (st->opt->ask_out && answer != '1' &&
+				    learn_prepare(&st->learned, ev, rights_for(ev)))
+					out_of_memory(st, "ask");
 				ret = allow_answer(st, ev, answer);
 				if (ret >= 0 && answer != '1' &&
 				    learn_answer(st, ev, answer == 't', rights_for(ev)))

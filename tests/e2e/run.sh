@@ -972,6 +972,20 @@ t_learn_proc() {
 	learn_replay r2 lpr.json -- bash -c "$job" || return 1
 }
 
+# 14i. --ask=OUT learns as --permissive does: a file created without a
+# question after its directory was allowed, then run, is known as created.
+t_learn_ask() {
+	rm -rf lak; mkdir -p lak/gen
+	local job='echo a >lak/gen/a && printf "#!/bin/sh\necho built\n" >lak/gen/run.sh && chmod +x lak/gen/run.sh && ./lak/gen/run.sh'
+	t_ask__drive lak.out e:'wants make_reg on .*/lak/gen/a' s:'o\n' \
+		e:'wants execute.* on .*/lak/gen/run.sh' s:'o\n' -- \
+		"$tool" --base "$base" --ask=lak.json -- sh -c "$job" || { cat lak.out; return 1; }
+	grep -q built lak.out || { cat lak.out; return 1; }
+	rm -f lak/gen/*
+	learn_replay lak-r lak.json --base "$base" -- sh -c "$job" || { cat lak.json; return 1; }
+	grep -q built lak-r.out
+}
+
 # 14g. Tight: --fold never reaches a credential directory or a directory
 # with files the run did not read; what it did not read stays denied.
 t_learn_fold_tight() {
@@ -1178,7 +1192,7 @@ tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
 	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_ask_scopes t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \
 	t_learn_c_project t_learn_c_project_base t_learn_c_fresh t_learn_rerun t_learn_python t_learn_git \
-	t_learn_mktemp t_learn_proc t_learn_fold_tight \
+	t_learn_mktemp t_learn_proc t_learn_ask t_learn_fold_tight \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
