@@ -1095,24 +1095,6 @@ static int add_transient(struct state *st, const struct ll_event *ev, int fd, ui
 	return 0;
 }
 
-/* Whether thread @tid has exited (gone, or a zombie). */
-static bool thread_gone(pid_t tid)
-{
-	char path[64], buf[512], *end;
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return true;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	end = strrchr(buf, ')');
-	return !end || end[1] != ' ' || end[2] == 'Z' || end[2] == 'X';
-}
-
 static bool same_object_fd(int a, int b)
 {
 	struct stat sa, sb;
@@ -1148,7 +1130,7 @@ static void settle_transients(struct state *st)
 		}
 	}
 	for (i = 0; i < st->num_transients; i++)
-		if (!st->transients[i].over && thread_gone(st->transients[i].tid))
+		if (!st->transients[i].over && task_gone(st->transients[i].tid))
 			st->transients[i].over = true;
 	for (i = 0; i < st->num_transients; i++) {
 		struct transient *t = &st->transients[i];

@@ -139,8 +139,8 @@ static pid_t proc_parent(pid_t pid)
 	return parent;
 }
 
-/* Whether process @pid has exited (gone, or a zombie). */
-static bool proc_gone(pid_t pid)
+/* Whether task @pid (a process or a thread) has exited: gone, or a zombie. */
+bool task_gone(pid_t pid)
 {
 	char path[64], buf[512], *end;
 	size_t n;
@@ -323,7 +323,7 @@ int ll_trace_inotify(struct ll_trace *trace, int inotify_fd)
 		const char *key = trace->parent.entries[i].key;
 		size_t *grown;
 
-		if (strmap_contains(&trace->gone, key) || !proc_gone(atoi(key)))
+		if (strmap_contains(&trace->gone, key) || !task_gone(atoi(key)))
 			continue;
 		grown = realloc(gone, (num_gone + 1) * sizeof(*gone));
 		if (!grown) {

@@ -68,5 +68,7 @@ int ll_trace_write(const struct ll_trace *trace, const char *file, bool make);
  * returns how many warnings it wrote.
  */
 int ll_trace_warn(const struct ll_trace *trace, FILE *out, bool make);
+/* Whether task @pid (a process or a thread) has exited: gone, or a zombie. */
+bool task_gone(pid_t pid);
 
 #endif /* LL_TRACE_H */
