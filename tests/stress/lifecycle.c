@@ -20,12 +20,17 @@
  *   thread gives it up while the grant is being made;
  * - SIGUSR2 does the same, then the thread exits (an orphan of a thread that
  *   is gone), and whole processes exit or are killed while they wait;
- * - with "all" or "flood", a process of threads that each make one request,
- *   get SIGUSR2 from the receiver as soon as the event is received and exit,
- *   fills the queue up to its limit (4096 events): then the receivers answer
- *   the oldest of these events with grants while the next request makes the
- *   kernel drop the orphans of the threads that are gone.
- *
+ * - with "all" or "flood", a flood process fills the queue up to its limit
+ *   (4096 events): first, threads that each make one request (a directory
+ *   creation) and park for good once the receiver signals them (their
+ *   events stay queued), then threads that each make one request (a
+ *   directory read) and exit once signalled.  Near the limit, the receivers
+ *   stop receiving and answer the oldest events of threads that are gone
+ *   with grants, while three more threads receive into a read-only buffer
+ *   (each call takes the first queued event and puts it back, EFAULT), until
+ *   the next request makes the kernel drop the events of the threads that
+ *   are gone; the queue then fills again from the parked events.
+
  * The run is made of epochs (one per 120 s); each one ends with the
  * supervisor's last file descriptor closed while a sandboxed process waits
  * for it, and the next one starts with a new supervisor.  Before that, once
@@ -48,7 +53,7 @@
  * corruption, refcount, lockdep) are the harness's to catch
  * (tests/guest/smp.sh, scripts/qemu-run).  "abandon" leaves out the full
  * queue, "flood" the other sandboxed processes, "checks" runs the checks
- * only.
+ * only.  LL_LIFECYCLE_PROGRESS=1 prints counts every 10 s.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -90,9 +95,13 @@
  * keeps them, so that a few more given up by threads that exit fill the
  * queue again after each time it drops those.
  */
-#define PARKED (QUEUE_LIMIT - 192)
-/* Kept events from which the receivers slow down: the queue fills up. */
-#define NEAR_LIMIT (QUEUE_LIMIT - 96)
+#define PARKED (QUEUE_LIMIT - 512)
+/*
+ * Kept events from which the receivers stop receiving, so that the queue
+ * fills up with queued events (up to FLOOD_THREADS parking and as many
+ * exiting flood threads wait besides those kept).
+ */
+#define NEAR_LIMIT (QUEUE_LIMIT - 384)
 /* Worker events kept for a later answer, at most. */
 #define LATE 16
 #define EPOCH_SECONDS 120
@@ -105,7 +114,14 @@
 #define W LANDLOCK_ACCESS_FS_WRITE_FILE
 #define MK LANDLOCK_ACCESS_FS_MAKE_REG
 #define TR LANDLOCK_ACCESS_FS_TRUNCATE
-#define HANDLED (R | W | MK | TR)
+/*
+ * Rights that only the flood process is denied: the receivers tell its
+ * events by them (its threads are often gone, and their identifiers with
+ * them, when their events are received).
+ */
+#define FLOOD_RIGHT LANDLOCK_ACCESS_FS_READ_DIR
+#define PARK_RIGHT LANDLOCK_ACCESS_FS_MAKE_DIR
+#define HANDLED (R | W | MK | TR | FLOOD_RIGHT | PARK_RIGHT)
 
 /* Counters of the sandboxed processes (MAP_SHARED). */
 struct shared {
@@ -124,7 +140,6 @@ static double until;
 
 /* Supervisor side. */
 static volatile bool recv_stop;
-static volatile pid_t flood_pid;
 static unsigned long received, grants, answers, withdrawn, bad_answers, bad_events, bad_recvs;
 static unsigned long quiet_events, commits, flood_hoarded, flood_reclaimed, failures, untakes;
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -315,7 +330,7 @@ static void hoard_push(__u64 cookie)
 		hoard[(hoard_head + hoard_len++) % MAX_HOARD] = cookie;
 	pthread_mutex_unlock(&hoard_lock);
 	if (full)
-		answer(cookie, R, LANDLOCK_SUPERVISOR_DENY, false, false);
+		answer(cookie, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
 	else
 		count(&flood_hoarded);
 }
@@ -333,7 +348,7 @@ static void park_push(__u64 cookie)
 		__atomic_store_n(&shared->flood_phase, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&hoard_lock);
 	if (full)
-		answer(cookie, TR, LANDLOCK_SUPERVISOR_DENY, false, false);
+		answer(cookie, PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
 }
 
 /* Whether the flood events kept bring the queue near its limit. */
@@ -342,6 +357,32 @@ static bool near_limit(void)
 	return __atomic_load_n(&park_len, __ATOMIC_RELAXED) +
 		       __atomic_load_n(&hoard_len, __ATOMIC_RELAXED) >=
 	       NEAR_LIMIT;
+}
+
+/* When the receivers stopped receiving near the limit (0: they receive). */
+static double pause_start;
+static unsigned long pause_drops;
+
+/*
+ * Whether the receivers stop receiving: from when the kept flood events
+ * bring the queue near its limit, until the kernel dropped the events of
+ * threads that are gone (or for 15 s at most).
+ */
+static bool pausing(void)
+{
+	bool paused;
+
+	pthread_mutex_lock(&hoard_lock);
+	if (!pause_start && near_limit()) {
+		pause_start = now();
+		pause_drops = __atomic_load_n(&flood_reclaimed, __ATOMIC_RELAXED);
+	}
+	if (pause_start && (__atomic_load_n(&flood_reclaimed, __ATOMIC_RELAXED) != pause_drops ||
+			    now() - pause_start > 15))
+		pause_start = 0;
+	paused = pause_start != 0;
+	pthread_mutex_unlock(&hoard_lock);
+	return paused;
 }
 
 /* The oldest flood event kept, and whether the kernel dropped them. */
@@ -364,35 +405,34 @@ static bool hoard_pop(__u64 *cookie, bool *dropped)
 }
 
 /*
- * Near the queue's limit, answers the oldest flood event with a grant: the
- * kernel is making a grant for an event of a thread that is gone while the
- * next flood request makes it drop such events.  Once an answer finds its
- * event dropped, denies the rest (the flood refills the queue).  With
- * @all, answers every flood event kept.
+ * While the receivers stop receiving (@paused), answers the oldest flood
+ * event with a grant: the kernel is making a grant for an event of a thread
+ * that is gone while the next flood request makes it drop such events.
+ * Once an answer finds its event dropped, denies the rest (the flood refills
+ * the queue).  With @all, answers every flood event kept.
  */
-static void answer_flood(unsigned int *seed, bool all)
+static void answer_flood(unsigned int *seed, bool all, bool paused)
 {
 	bool dropped;
 	__u64 cookie;
-
 	unsigned int i;
 
 	if (all) {
 		pthread_mutex_lock(&hoard_lock);
 		for (i = 0; i < park_len; i++)
-			answer(park[i], TR, LANDLOCK_SUPERVISOR_DENY, false, false);
+			answer(park[i], PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
 		park_len = 0;
 		pthread_mutex_unlock(&hoard_lock);
 	}
-	if (!all && !__atomic_load_n(&hoard_reclaimed, __ATOMIC_RELAXED) && !near_limit())
+	if (!all && !__atomic_load_n(&hoard_reclaimed, __ATOMIC_RELAXED) && !paused)
 		return;
 	while (hoard_pop(&cookie, &dropped)) {
 		if (dropped || all) {
-			answer(cookie, R, LANDLOCK_SUPERVISOR_DENY, false, false);
+			answer(cookie, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
 			continue;
 		}
-		if (answer(cookie, R, LANDLOCK_SUPERVISOR_ALLOW, true, rand_r(seed) % 4 == 0) ==
-		    ENOENT) {
+		if (answer(cookie, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_ALLOW, true,
+			   rand_r(seed) % 4 == 0) == ENOENT) {
 			pthread_mutex_lock(&hoard_lock);
 			hoard_reclaimed = true;
 			pthread_mutex_unlock(&hoard_lock);
@@ -433,6 +473,9 @@ static void answer_worker(const struct landlock_supervisor_event *event, unsigne
 	if (r < 20 && event->tid > 0) {
 		/* The wait is given up (and the thread exits) while the grant is made. */
 		syscall(SYS_tgkill, event->tgid, event->tid, r < 3 ? SIGUSR2 : SIGUSR1);
+		/* At times, while the thread makes its next request. */
+		if (r % 2)
+			sleep_us(rand_r(seed) % 3000);
 		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_ALLOW, true,
 		       rand_r(seed) % 4 == 0);
 	} else if (r < 50) {
@@ -464,16 +507,18 @@ static void *receiver(void *arg)
 		struct pollfd pfd = { .fd = sup, .events = POLLIN };
 		const bool stopping = __atomic_load_n(&shared->stop, __ATOMIC_RELAXED);
 
-		answer_flood(&seed, stopping);
-		if (stopping)
-			answer_late(&seed, true);
 		/*
 		 * Near the limit, new events stay queued (the flood process
 		 * ends their threads itself, and the failing receives keep
 		 * putting them back) until the queue is full.
 		 */
-		if (!stopping && near_limit()) {
-			sleep_us(300000);
+		const bool paused = !stopping && pausing();
+
+		answer_flood(&seed, stopping, paused);
+		if (stopping)
+			answer_late(&seed, true);
+		if (paused) {
+			sleep_us(1000000);
 			continue;
 		}
 		if (poll(&pfd, 1, 20) <= 0)
@@ -482,13 +527,12 @@ static void *receiver(void *arg)
 		for (i = 0; i < n; i++) {
 			const struct landlock_supervisor_event *event = &events[i];
 
-			if (event->tgid > 0 && event->tgid == flood_pid && !stopping &&
-			    event->access == TR) {
+			if (!stopping && event->access == PARK_RIGHT) {
 				/* Its thread gives up and parks. */
 				if (event->tid > 0)
 					syscall(SYS_tgkill, event->tgid, event->tid, SIGUSR1);
 				park_push(event->cookie);
-			} else if (event->tgid > 0 && event->tgid == flood_pid && !stopping) {
+			} else if (!stopping && event->access == FLOOD_RIGHT) {
 				/* Its thread exits: an event of a thread that is gone. */
 				if (event->tid > 0)
 					syscall(SYS_tgkill, event->tgid, event->tid, SIGUSR2);
@@ -556,8 +600,8 @@ static void *committer(void *arg)
 
 /* Sandboxed side. */
 
-static char file_path[FILES][128], new_path[FILES][128], flood_path[FILES][128];
-static char park_path[FILES][128], quiet_path[128];
+static char file_path[FILES][128], new_path[FILES][128], park_path[FILES][128];
+static char flood_dir[128], quiet_path[128];
 
 enum op {
 	OP_READ,
@@ -587,12 +631,15 @@ static int do_op(int op, int k)
 	case OP_TRUNCATE:
 		return truncate(file_path[k], 0) ? errno : 0;
 	case OP_FLOOD:
-		/* Files of their own: only grants near the queue's limit allow them. */
-		fd = open(flood_path[k], O_RDONLY | O_CLOEXEC);
+		/* Only grants near the queue's limit allow it. */
+		fd = open(flood_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		break;
 	case OP_PARK:
-		/* Never allowed: the supervisor tells parking by the right. */
-		return truncate(park_path[k], 0) ? errno : 0;
+		/* Never allowed. */
+		if (mkdir(park_path[k], 0755))
+			return errno;
+		rmdir(park_path[k]);
+		return 0;
 	case OP_CREATE:
 		fd = open(new_path[k], O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 		if (fd >= 0)
@@ -658,7 +705,7 @@ static void *sandboxed_thread(void *arg)
 	/* Signals are blocked here, and again after a jump. */
 	if (sigsetjmp(jump, 1)) {
 		count(&shared->abandoned);
-		if (slot->park && slot->last_op == OP_PARK) {
+		if (slot->park && slot->last_op == OP_PARK && !quit) {
 			/* Parked for good: the event given up stays queued. */
 			count(&shared->parked);
 			__atomic_store_n(&slot->running, 0, __ATOMIC_RELEASE);
@@ -749,8 +796,13 @@ static void sandboxed_process(bool flood, unsigned int seed)
 			const struct tslot *const slot = &slots[i];
 			const double since = slot->since;
 
-			if (__atomic_load_n(&slot->running, __ATOMIC_ACQUIRE) && !slot->park &&
-			    slot->tid > 0 && since > 0 && now() - since > 0.002 + (i % 8) * 0.002)
+			/*
+			 * A parking thread still waiting once the receivers
+			 * stopped receiving would keep its event first in the
+			 * queue: it exits too.
+			 */
+			if (__atomic_load_n(&slot->running, __ATOMIC_ACQUIRE) && slot->tid > 0 &&
+			    since > 0 && now() - since > (slot->park ? 1 : 0.002 + (i % 8) * 0.002))
 				syscall(SYS_tgkill, getpid(), slot->tid, SIGUSR2);
 		}
 		if (!flood && rand_r(&seed) % 3 == 0) {
@@ -1030,7 +1082,7 @@ static const struct landlock_ruleset_attr sup_attr = {
 	.quiet_access_fs = HANDLED,
 };
 
-static bool with_workers, with_flood;
+static bool with_workers, with_flood, progress;
 
 static pid_t spawn(bool flood, unsigned int seed)
 {
@@ -1048,7 +1100,7 @@ static void drain(void)
 	unsigned int seed = 0;
 	int n, i;
 
-	answer_flood(&seed, true);
+	answer_flood(&seed, true, false);
 	answer_late(&seed, true);
 	while (events && (n = receive(events, RECV_BATCH, true)) > 0)
 		for (i = 0; i < n; i++)
@@ -1063,7 +1115,7 @@ static void run_epoch(int epoch, double end, unsigned int seed, int pair_rounds)
 	pthread_t threads[RECEIVERS + 1 + BAD_RECEIVERS];
 	pid_t pids[WORKERS + 1] = {};
 	unsigned long before[4];
-	double deadline;
+	double deadline, next_progress;
 	int i, status, left;
 
 	sup = syscall(SYS_landlock_create_ruleset, &sup_attr, sizeof(sup_attr),
@@ -1076,10 +1128,10 @@ static void run_epoch(int epoch, double end, unsigned int seed, int pair_rounds)
 	recv_stop = false;
 	hoard_len = 0;
 	park_len = 0;
+	pause_start = 0;
 	shared->flood_phase = 0;
 	hoard_reclaimed = false;
 	num_late = 0;
-	flood_pid = 0;
 	before[0] = received;
 	before[1] = grants;
 	before[2] = flood_reclaimed;
@@ -1091,13 +1143,12 @@ static void run_epoch(int epoch, double end, unsigned int seed, int pair_rounds)
 	for (i = RECEIVERS + 1; i < RECEIVERS + 1 + BAD_RECEIVERS; i++)
 		pthread_create(&threads[i], NULL, bad_receiver, NULL);
 	until = end;
+	next_progress = now() + 10;
 	while (now() < end) {
 		for (i = 0; i <= WORKERS; i++) {
 			if (pids[i] || (i < WORKERS ? !with_workers : !with_flood))
 				continue;
 			pids[i] = spawn(i == WORKERS, rand_r(&seed));
-			if (i == WORKERS)
-				flood_pid = pids[i];
 		}
 		while ((left = waitpid(-1, &status, WNOHANG)) > 0) {
 			for (i = 0; i <= WORKERS && pids[i] != left; i++)
@@ -1114,6 +1165,14 @@ static void run_epoch(int epoch, double end, unsigned int seed, int pair_rounds)
 			i = rand_r(&seed) % WORKERS;
 			if (pids[i] > 0)
 				kill(pids[i], SIGKILL);
+		}
+		if (progress && now() > next_progress) {
+			next_progress = now() + 10;
+			printf("lifecycle: epoch %d: %lu events, %lu grants, %lu waits given up, %lu parked, %u kept, %lu times dropped, %lu put back\n",
+			       epoch, received - before[0], grants - before[1],
+			       shared->abandoned - before[3], shared->parked, hoard_len,
+			       flood_reclaimed - before[2], untakes);
+			fflush(stdout);
 		}
 		sleep_us(10000);
 	}
@@ -1136,7 +1195,6 @@ static void run_epoch(int epoch, double end, unsigned int seed, int pair_rounds)
 	recv_stop = true;
 	for (i = 0; i < RECEIVERS + 1 + BAD_RECEIVERS; i++)
 		pthread_join(threads[i], NULL);
-	flood_pid = 0;
 	drain();
 	printf("lifecycle: epoch %d: %lu events (%lu answered with a grant), %lu waits given up, %lu times the queue's given up events were dropped\n",
 	       epoch, received - before[0], grants - before[1], shared->abandoned - before[3],
@@ -1178,6 +1236,7 @@ int main(int argc, char **argv)
 	}
 	with_workers = !strcmp(mode, "all") || !strcmp(mode, "abandon");
 	with_flood = !strcmp(mode, "all") || !strcmp(mode, "flood");
+	progress = getenv("LL_LIFECYCLE_PROGRESS") && !strcmp(getenv("LL_LIFECYCLE_PROGRESS"), "1");
 	printf("lifecycle: %.0f s, seed %u, mode %s\n", seconds, seed, mode);
 	fflush(stdout);
 	if (features < 0 || (features & needed) != needed) {
@@ -1197,13 +1256,11 @@ int main(int argc, char **argv)
 	for (k = 0; k < FILES; k++) {
 		snprintf(file_path[k], sizeof(file_path[k]), "%s/d/f%d", root, k);
 		snprintf(new_path[k], sizeof(new_path[k]), "%s/d/n%d", root, k);
-		snprintf(flood_path[k], sizeof(flood_path[k]), "%s/g/f%d", root, k);
 		make_file(file_path[k]);
-		snprintf(park_path[k], sizeof(park_path[k]), "%s/p/f%d", root, k);
-		make_file(flood_path[k]);
-		make_file(park_path[k]);
+		snprintf(park_path[k], sizeof(park_path[k]), "%s/p/d%d", root, k);
 	}
 	snprintf(quiet_path, sizeof(quiet_path), "%s/quiet/f", root);
+	snprintf(flood_dir, sizeof(flood_dir), "%s/g", root);
 	make_file(quiet_path);
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 		      0);
