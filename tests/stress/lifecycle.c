@@ -102,6 +102,8 @@
  * exiting flood threads wait besides those kept).
  */
 #define NEAR_LIMIT (QUEUE_LIMIT - 384)
+/* Parking threads made, at most. */
+#define MAX_PARKS (PARKED + 256)
 /* Worker events kept for a later answer, at most. */
 #define LATE 16
 #define EPOCH_SECONDS 120
@@ -147,6 +149,8 @@ static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Flood events received and not answered yet: a ring of cookies. */
 static pthread_mutex_t hoard_lock = PTHREAD_MUTEX_INITIALIZER;
 static __u64 hoard[MAX_HOARD];
+/* Flag of a kept cookie: its requester was gone when it was received. */
+#define HIDDEN (1ULL << 63)
 static unsigned int hoard_head, hoard_len;
 /* Set when an answer to a flood event found it given up: drop the rest. */
 static bool hoard_reclaimed;
@@ -246,9 +250,13 @@ static int clear_rules(void)
 /*
  * Answers event @cookie (of rights @access); with a grant, of these rights
  * (and reading and writing for a creation) on the event's object.  0, or
- * ENOENT for an event given up or withdrawn; other errors are counted.
+ * ENOENT for an event given up or withdrawn; other errors are counted.  A
+ * grant on the object of an event whose requester the receiver did not see
+ * (@hidden: gone when received) may fail with EPERM (the kernels that keep
+ * no event of a thread that is gone): it is allowed without a grant then.
  */
-static int answer(__u64 cookie, __u64 access, __u32 decision, bool grant, bool commit_staged)
+static int answer(__u64 cookie, __u64 access, __u32 decision, bool grant, bool commit_staged,
+		  bool hidden)
 {
 	struct landlock_supervisor_response response = {
 		.cookie = cookie,
@@ -272,6 +280,8 @@ static int answer(__u64 cookie, __u64 access, __u32 decision, bool grant, bool c
 		count(&withdrawn);
 		return ENOENT;
 	}
+	if (errno == EPERM && grant && hidden)
+		return answer(cookie, access, LANDLOCK_SUPERVISOR_ALLOW, false, false, false);
 	if (__atomic_fetch_add(&bad_answers, 1, __ATOMIC_RELAXED) < 5)
 		fail("answer %s to event %llu failed: %s", grant ? "grant" : "allow/deny",
 		     (unsigned long long)cookie, strerror(errno));
@@ -330,7 +340,8 @@ static void hoard_push(__u64 cookie)
 		hoard[(hoard_head + hoard_len++) % MAX_HOARD] = cookie;
 	pthread_mutex_unlock(&hoard_lock);
 	if (full)
-		answer(cookie, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
+		answer(cookie & ~HIDDEN, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false,
+		       false);
 	else
 		count(&flood_hoarded);
 }
@@ -348,7 +359,7 @@ static void park_push(__u64 cookie)
 		__atomic_store_n(&shared->flood_phase, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&hoard_lock);
 	if (full)
-		answer(cookie, PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
+		answer(cookie, PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false, false);
 }
 
 /* Whether the flood events kept bring the queue near its limit. */
@@ -420,7 +431,7 @@ static void answer_flood(unsigned int *seed, bool all, bool paused)
 	if (all) {
 		pthread_mutex_lock(&hoard_lock);
 		for (i = 0; i < park_len; i++)
-			answer(park[i], PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
+			answer(park[i], PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false, false);
 		park_len = 0;
 		pthread_mutex_unlock(&hoard_lock);
 	}
@@ -428,11 +439,12 @@ static void answer_flood(unsigned int *seed, bool all, bool paused)
 		return;
 	while (hoard_pop(&cookie, &dropped)) {
 		if (dropped || all) {
-			answer(cookie, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false);
+			answer(cookie & ~HIDDEN, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_DENY, false,
+			       false, false);
 			continue;
 		}
-		if (answer(cookie, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_ALLOW, true,
-			   rand_r(seed) % 4 == 0) == ENOENT) {
+		if (answer(cookie & ~HIDDEN, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_ALLOW, true,
+			   rand_r(seed) % 4 == 0, cookie & HIDDEN) == ENOENT) {
 			pthread_mutex_lock(&hoard_lock);
 			hoard_reclaimed = true;
 			pthread_mutex_unlock(&hoard_lock);
@@ -461,7 +473,7 @@ static void answer_late(unsigned int *seed, bool deny)
 			syscall(SYS_tgkill, taken[i].tgid, taken[i].tid, SIGUSR1);
 	for (i = 0; i < n; i++)
 		answer(taken[i].cookie, taken[i].access, LANDLOCK_SUPERVISOR_DENY, !deny,
-		       rand_r(seed) % 4 == 0);
+		       rand_r(seed) % 4 == 0, taken[i].tid <= 0);
 }
 
 /* An event of a sandboxed worker thread: a random answer. */
@@ -477,14 +489,15 @@ static void answer_worker(const struct landlock_supervisor_event *event, unsigne
 		if (r % 2)
 			sleep_us(rand_r(seed) % 3000);
 		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_ALLOW, true,
-		       rand_r(seed) % 4 == 0);
+		       rand_r(seed) % 4 == 0, event->tid <= 0);
 	} else if (r < 50) {
 		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_ALLOW, true,
-		       rand_r(seed) % 4 == 0);
+		       rand_r(seed) % 4 == 0, event->tid <= 0);
 	} else if (r < 62) {
-		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_ALLOW, false, false);
+		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_ALLOW, false, false,
+		       false);
 	} else if (r < 80) {
-		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_DENY, false, false);
+		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_DENY, false, false, false);
 	} else {
 		pthread_mutex_lock(&late_lock);
 		late[num_late++] =
@@ -536,10 +549,10 @@ static void *receiver(void *arg)
 				/* Its thread exits: an event of a thread that is gone. */
 				if (event->tid > 0)
 					syscall(SYS_tgkill, event->tgid, event->tid, SIGUSR2);
-				hoard_push(event->cookie);
+				hoard_push(event->cookie | (event->tid <= 0 ? HIDDEN : 0));
 			} else if (stopping) {
 				answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_DENY,
-				       false, false);
+				       false, false, false);
 			} else {
 				answer_worker(event, &seed);
 			}
@@ -661,6 +674,7 @@ struct tslot {
 	int running; /* set by the creator, cleared by the thread at its end */
 	bool flood, park;
 	volatile double since; /* of the current flood request */
+	double signalled;      /* the request that the flood process signalled */
 	unsigned int seed;
 	int last_op, last_k;
 };
@@ -755,7 +769,8 @@ static void sandboxed_process(bool flood, unsigned int seed)
 	const int threads = flood ? FLOOD_THREADS : THREADS;
 	const double end = flood ? until : now() + 0.3 + (rand_r(&seed) % 1700) / 1000.0;
 	struct sigaction sa = { .sa_handler = on_signal };
-	static struct tslot slots[FLOOD_THREADS];
+	static struct tslot slots[FLOOD_THREADS], parks[MAX_PARKS];
+	static int num_parks;
 	pthread_attr_t attr;
 	sigset_t set;
 	double deadline;
@@ -772,38 +787,51 @@ static void sandboxed_process(bool flood, unsigned int seed)
 	pthread_attr_setstacksize(&attr, 64 * 1024);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	while (!__atomic_load_n(&shared->stop, __ATOMIC_RELAXED) && now() < end) {
-		for (i = 0; i < threads; i++) {
+		const bool parking =
+			flood && !__atomic_load_n(&shared->flood_phase, __ATOMIC_ACQUIRE);
+
+		/* First, threads that park with their event, a few at a time. */
+		for (i = 0; parking && i < 16 && num_parks < MAX_PARKS; i++) {
+			struct tslot *const slot = &parks[num_parks++];
+			pthread_t thread;
+
+			*slot = (struct tslot){ .running = 1,
+						.flood = true,
+						.park = true,
+						.seed = rand_r(&seed),
+						.last_op = -1 };
+			if (pthread_create(&thread, &attr, sandboxed_thread, slot)) {
+				slot->running = 0;
+				break;
+			}
+		}
+		for (i = 0; i < threads && !parking; i++) {
 			pthread_t thread;
 
 			if (__atomic_load_n(&slots[i].running, __ATOMIC_ACQUIRE))
 				continue;
 			slots[i] = (struct tslot){
-				.running = 1,
-				.flood = flood,
-				.park = flood &&
-					!__atomic_load_n(&shared->flood_phase, __ATOMIC_ACQUIRE),
-				.seed = rand_r(&seed),
-				.last_op = -1,
+				.running = 1, .flood = flood, .seed = rand_r(&seed), .last_op = -1
 			};
 			if (pthread_create(&thread, &attr, sandboxed_thread, &slots[i]))
 				slots[i].running = 0;
 		}
 		/*
-		 * A flood thread that waits a while (the receivers slow down
-		 * near the queue's limit) gives up and exits.
+		 * A flood thread that waits a while (the receivers stop
+		 * receiving near the queue's limit) gives up and exits.  So
+		 * does a parking thread whose event is not received within a
+		 * second: its event would stay first in the queue.
 		 */
-		for (i = 0; flood && i < threads; i++) {
-			const struct tslot *const slot = &slots[i];
+		for (i = 0; flood && i < threads + num_parks; i++) {
+			struct tslot *const slot = i < threads ? &slots[i] : &parks[i - threads];
 			const double since = slot->since;
 
-			/*
-			 * A parking thread still waiting once the receivers
-			 * stopped receiving would keep its event first in the
-			 * queue: it exits too.
-			 */
 			if (__atomic_load_n(&slot->running, __ATOMIC_ACQUIRE) && slot->tid > 0 &&
-			    since > 0 && now() - since > (slot->park ? 1 : 0.002 + (i % 8) * 0.002))
+			    since > 0 && slot->signalled != since &&
+			    now() - since > (slot->park ? 1 : 0.002 + (i % 8) * 0.002)) {
+				slot->signalled = since;
 				syscall(SYS_tgkill, getpid(), slot->tid, SIGUSR2);
+			}
 		}
 		if (!flood && rand_r(&seed) % 3 == 0) {
 			const pid_t tid = __atomic_load_n(&slots[rand_r(&seed) % threads].tid,
@@ -867,7 +895,7 @@ static int probe_wait(pid_t pid, bool grant, int *status)
 			if (event.tgid == pid)
 				got++;
 			answer(event.cookie, event.access, LANDLOCK_SUPERVISOR_DENY,
-			       grant && event.tgid == pid, false);
+			       grant && event.tgid == pid, false, false);
 		}
 		if (waitpid(pid, status, WNOHANG) == pid)
 			break;
@@ -1005,7 +1033,7 @@ static void check_pairs(int epoch, int rounds, double deadline)
 			if (poll(pfds, 2, 20) > 0 && (pfds[0].revents & POLLIN) &&
 			    receive(&event, 1, true) == 1)
 				answer(event.cookie, event.access, LANDLOCK_SUPERVISOR_DENY,
-				       event.tgid == pid, false);
+				       event.tgid == pid, false, false);
 			if (pfds[1].revents & (POLLIN | POLLHUP)) {
 				if (read(res[0], errs, sizeof(errs)) != sizeof(errs))
 					errs[0] = errs[1] = -1;
@@ -1105,7 +1133,7 @@ static void drain(void)
 	while (events && (n = receive(events, RECV_BATCH, true)) > 0)
 		for (i = 0; i < n; i++)
 			answer(events[i].cookie, events[i].access, LANDLOCK_SUPERVISOR_DENY, false,
-			       false);
+			       false, false);
 	free(events);
 }
 
