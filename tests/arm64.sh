@@ -48,11 +48,16 @@ for applet in sh ip cat ls mount; do ln -sf busybox "$st/root/bin/$applet"; done
 # restart code or EINTR reaches user space, or an event is lost.
 aarch64-linux-gnu-gcc -static -O2 -pthread -Wall -Wextra -Werror -isystem "$out/headers/include" \
 	-o "$st/root/selftests/stress" "$top/tests/stress/stress.c" || exit 1
+# The event lifecycle stress (tests/stress/lifecycle.c): waits given up by
+# siglongjmp() while grants are made, a full queue, then no lost event.
+aarch64-linux-gnu-gcc -static -O2 -pthread -Wall -Wextra -Werror -isystem "$out/headers/include" \
+	-o "$st/root/selftests/lifecycle" "$top/tests/stress/lifecycle.c" || exit 1
 {
 	(cd "$st/root/selftests" && ls -1 -- *_test)
 	seed=${LL_STRESS_SEED:-$RANDOM}
 	echo "stress ${LL_ARM64_STRESS_SECONDS:-20} $seed"
 	echo "stress ${LL_ARM64_STRESS_SECONDS:-20} $seed nested"
+	echo "lifecycle ${LL_ARM64_STRESS_SECONDS:-20} $seed"
 } >"$st/root/selftests/list"
 (cd "$st/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$st/initrd.gz"
 
@@ -75,13 +80,15 @@ grep -E '^ARM64-EXIT|^# Totals:|^not ok' "$run/console.log" | grep -v '^not ok .
 current=
 while read -r line; do
 	case $line in
-	"ARM64-RUN stress"*) current=stress; seen=stress ;;
+	"ARM64-RUN stress"* | "ARM64-RUN lifecycle"*) current=${line#ARM64-RUN }; current=${current%% *}; seen=stress ;;
 	"ARM64-RUN "*) current=${line#ARM64-RUN }; seen=0 ;;
 	"# Totals: "*)
 		read -r p f s < <(kselftest_totals "$line")
 		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s)); seen=1 ;;
 	"ARM64-EXIT stress 0") pass=$((pass + 1)) ;;
 	"ARM64-EXIT stress"*) echo "stress: ${line#ARM64-EXIT }"; fail=$((fail + 1)) ;;
+	"ARM64-EXIT lifecycle 0") pass=$((pass + 1)) ;;
+	"ARM64-EXIT lifecycle"*) echo "lifecycle: ${line#ARM64-EXIT }"; fail=$((fail + 1)) ;;
 	"ARM64-EXIT "*)
 		[ "$seen" = 1 ] || { echo "$current: no totals"; fail=$((fail + 1)); } ;;
 	esac

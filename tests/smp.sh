@@ -8,7 +8,7 @@
 # Fails on any test failure, on any lockdep/BUG/WARNING report, on any
 # KASAN, list corruption or refcount report, and on any KCSAN
 # data race with a function of security/landlock in its stacks; KCSAN races
-# elsewhere in the kernel are listed, not counted.  About 5 minutes, plus a
+# elsewhere in the kernel are listed, not counted.  About 6 minutes, plus a
 # first build of the two kernels (about 5 minutes each with -j2).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,7 +99,7 @@ mkdir -p "$run/kasan"
 	-- "$top/tests/guest/smp.sh" "$B/kselftest" "$B/user" lifecycle >"$run/kasan-run.log" 2>&1
 rc=$?
 grep -E '^(smp:|lifecycle:|SMP-RESULT)' "$run/kasan-run.log" | sed 's/^/[kasan] /'
-read -r p f < <(guest_results "$run/kasan-run.log" SMP 1 $rc)
+read -r p f < <(guest_results "$run/kasan-run.log" SMP 2 $rc)
 pass=$((pass + p)); fail=$((fail + f))
 kasan_splat='(BUG:|WARNING:|Kernel panic|cut here|list_(add|del) corruption|refcount_t:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|KASAN:|Oops)'
 if grep -qE "^(\[ *[0-9]+\.[0-9]+\] )?$kasan_splat" "$run/kasan-console.log"; then

@@ -6,7 +6,7 @@
 # "SMP-RESULT NAME ok|fail" per test.
 #   tests/guest/smp.sh KSELFTEST_DIR USER_BIN_DIR [lifecycle]
 # With "lifecycle" (the KASAN kernel: tests/smp.sh), only the event lifecycle
-# stress runs (tests/stress/lifecycle.c).
+# stress runs (tests/stress/lifecycle.c): waits given up alone, then all.
 kst=$1
 bin=$2
 only=${3:-}
@@ -22,7 +22,8 @@ result() { # NAME STATUS
 # queue, grants racing all of them, the supervisor closed and made again;
 # then no lost event, no failed creation by two threads.
 if [ "$only" = lifecycle ]; then
-	"$bin/lifecycle" "$secs" "$seed"; result lifecycle $?
+	"$bin/lifecycle" "$secs" "$seed" abandon; result lifecycle-abandon $?
+	"$bin/lifecycle" "$secs" "$((seed + 1))"; result lifecycle $?
 	exit 0
 fi
 
