@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 B := build
 
-.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp check-arm64 check-bisect deb bench fuzz lint clean distclean user install uninstall
+.PHONY: all deps kernel headers series refresh run check check-quick check-debug check-smp check-arm64 check-system check-bisect deb bench fuzz lint clean distclean user install uninstall
 
 all: kernel user
 
@@ -168,6 +168,12 @@ deb:
 # kselftest and the stress test (not in check; see README).
 check-arm64:
 	@bash tests/arm64.sh
+
+# A Debian 12 system (mmdebstrap image, cached in build/system) booted by
+# systemd on the x86_64 kernel under QEMU (TCG, 2 CPUs): the end-to-end suite
+# as a user on ext4 and tmpfs, a systemd service, the kselftests (in check).
+check-system:
+	@bash tests/system.sh
 
 # Every core patch built with W=1 and its kselftests run in UML, one patch
 # after the other (long: a UML build and a kselftest run per patch; not in

@@ -128,6 +128,7 @@ service_tests() { # LL_DIR
 	check service-stopped-cleanly test "$(systemctl show -P ActiveState "$unit")" = inactive -a \
 		"$(systemctl show -P Result "$unit")" = success
 	echo "exit status $(systemctl show -P ExecMainStatus "$unit")"
+	check service-stop-killed-nothing eval '! journal | grep -E "Killing process .* with signal SIGKILL|Failed with result"'
 	check service-no-process-left test -z "$(systemctl show -P MainPID "$unit" | grep -v '^0$')" -a \
 		"$(http_status /public/index.html)" = 000
 	echo "--- journal of $unit (last 40 lines)"
