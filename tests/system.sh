@@ -31,6 +31,12 @@ img=$(bash "$top/tests/system/image.sh") || stop "the Debian 12 image could not 
 t1=$(date +%s)
 echo "==> builds and image ready in $((t1 - t0)) s; booting Debian 12 under QEMU (TCG, 2 CPUs)"
 
+# What the host's environment sets for the end-to-end suite (LL_E2E_TESTS
+# selects tests; the seeds and durations reproduce a run), for guest.sh.
+for v in LL_E2E_TESTS LL_STRESS_SECONDS LL_STRESS_SEED LL_FUZZ_SECONDS LL_FUZZ_SEED; do
+	[ -n "${!v:-}" ] && printf '%s=%q\n' "$v" "${!v}"
+done >"$run/out/e2e.env"
+
 # shellcheck source=../scripts/guest-init.sh
 . "$top/scripts/guest-init.sh"
 cmdline="console=ttyS0 root=/dev/vda rw rootfstype=ext4 panic=-1 loglevel=5 ll.check"

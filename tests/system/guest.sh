@@ -80,6 +80,8 @@ check programs-have-their-libraries test -z "$missing"
 install -m 755 "$tool" /usr/local/bin/landlock-supervise
 check command-runs-as-user su - tester -c "landlock-supervise --version"
 
+# The host's LL_E2E_TESTS, seeds and durations (tests/system.sh).
+e2e_env=$(tr '\n' ' ' <"$out/e2e.env" 2>/dev/null)
 # One run of the end-to-end suite as tester: NAME, work directory, and a
 # command run as root first (the namespace's mounts), in a login shell.
 e2e() { # NAME WORKDIR SETUP
@@ -87,7 +89,7 @@ e2e() { # NAME WORKDIR SETUP
 	section "end-to-end suite as tester, $name (work directory $dir)"
 	unshare -m --propagation slave bash -c "$setup && exec su - tester -c \
 		'cd && mkdir -p $dir && findmnt -no FSTYPE -T $dir && findmnt -no FSTYPE -T /tmp && \
-		LL_STRESS_SLAB_CHECK=0 $ll/tests/e2e/run.sh $tool $dir'" >"$log" 2>&1 </dev/null
+		$e2e_env LL_STRESS_SLAB_CHECK=0 $ll/tests/e2e/run.sh $tool $dir'" >"$log" 2>&1 </dev/null
 	grep -E '^(ok|not ok|#)' "$log" | grep -v '^ok' | head -n 200
 	head -n2 "$log" | sed 's/^/filesystems (work, \/tmp): /'
 	while read -r line; do

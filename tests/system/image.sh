@@ -96,15 +96,20 @@ build() {
 	fi
 	command -v mmdebstrap >/dev/null && command -v mkfs.ext4 >/dev/null ||
 		die "mmdebstrap or mkfs.ext4 is missing: run 'scripts/deps.sh system'"
-	[ "$(id -u)" -eq 0 ] || die "building the image needs root (files owned by root and by tester)"
+	# The files belong to root and to tester: root's mmdebstrap mode.
+	local sudo=
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null || die "making the image needs root or sudo"
+		sudo=sudo
+	fi
 	mapfile -t mirrors < <(sources)
 	[ ${#mirrors[@]} -gt 0 ] || die "no Debian 12 (bookworm) source in apt's configuration: set LL_SYSTEM_MIRROR"
 	pkgs=$(grep -vE '^\s*(#|$)' "$list" | tr '\n' ',' | sed 's/,$//')
 	mkdir -p "$out"
 	dir=$out/root
-	rm -rf "$dir" "$img.tmp"
+	$sudo rm -rf "$dir" "$img.tmp"
 	log "mmdebstrap bookworm minbase + $(echo "$pkgs" | tr ',' ' ') from ${mirrors[*]}"
-	mmdebstrap --quiet --mode=root --variant=minbase --include="$pkgs" \
+	$sudo mmdebstrap --quiet --mode=root --variant=minbase --include="$pkgs" \
 		--aptopt='APT::Install-Recommends "false"' \
 		--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
 		--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
@@ -112,9 +117,10 @@ build() {
 		--customize-hook="bash '$self' customize \"\$1\"" \
 		bookworm "$dir" "${mirrors[@]}" >&2
 	log "writing $img (mkfs.ext4 -d)"
-	mkfs.ext4 -q -F -L llroot -d "$dir" "$img.tmp" 3G >&2
-	rm -rf "$dir"
-	mv "$img.tmp" "$img"
+	$sudo mkfs.ext4 -q -F -L llroot -d "$dir" "$img.tmp" 3G >&2
+	$sudo rm -rf "$dir"
+	$sudo chmod 644 "$img.tmp"
+	$sudo mv "$img.tmp" "$img"
 	echo "$key" >"$out/debian12.key"
 	echo "$img"
 }
