@@ -371,26 +371,34 @@ static bool near_limit(void)
 }
 
 /* When the receivers stopped receiving near the limit (0: they receive). */
-static double pause_start;
+static double pause_start, pause_again;
 static unsigned long pause_drops;
 
 /*
  * Whether the receivers stop receiving: from when the kept flood events
  * bring the queue near its limit, until the kernel dropped the events of
- * threads that are gone (or for 15 s at most).
+ * threads that are gone (or for 15 s at most, then not for 15 s).
  */
 static bool pausing(void)
 {
 	bool paused;
 
 	pthread_mutex_lock(&hoard_lock);
-	if (!pause_start && near_limit()) {
+	if (!pause_start && now() > pause_again && near_limit()) {
 		pause_start = now();
 		pause_drops = __atomic_load_n(&flood_reclaimed, __ATOMIC_RELAXED);
 	}
-	if (pause_start && (__atomic_load_n(&flood_reclaimed, __ATOMIC_RELAXED) != pause_drops ||
-			    now() - pause_start > 15))
+	if (pause_start && __atomic_load_n(&flood_reclaimed, __ATOMIC_RELAXED) != pause_drops) {
 		pause_start = 0;
+	} else if (pause_start && now() - pause_start > 15) {
+		/*
+		 * No drop (the kernel keeps nothing of threads that are
+		 * gone): receive for a while, so that the other events are
+		 * answered.
+		 */
+		pause_start = 0;
+		pause_again = now() + 15;
+	}
 	paused = pause_start != 0;
 	pthread_mutex_unlock(&hoard_lock);
 	return paused;
@@ -420,7 +428,8 @@ static bool hoard_pop(__u64 *cookie, bool *dropped)
  * event with a grant: the kernel is making a grant for an event of a thread
  * that is gone while the next flood request makes it drop such events.
  * Once an answer finds its event dropped, denies the rest (the flood refills
- * the queue).  With @all, answers every flood event kept.
+ * the queue).  With @all, denies every flood event kept (with @paused too,
+ * only 64 of the parked threads' ones).
  */
 static void answer_flood(unsigned int *seed, bool all, bool paused)
 {
@@ -429,11 +438,24 @@ static void answer_flood(unsigned int *seed, bool all, bool paused)
 	unsigned int i;
 
 	if (all) {
-		pthread_mutex_lock(&hoard_lock);
-		for (i = 0; i < park_len; i++)
-			answer(park[i], PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false, false);
-		park_len = 0;
-		pthread_mutex_unlock(&hoard_lock);
+		/*
+		 * 64 at a time, without the lock: the parked threads may wait
+		 * (each answer wakes one), while the other receivers answer
+		 * the other events.
+		 */
+		__u64 taken[64];
+		unsigned int n;
+
+		do {
+			pthread_mutex_lock(&hoard_lock);
+			n = park_len < 64 ? park_len : 64;
+			park_len -= n;
+			memcpy(taken, park + park_len, n * sizeof(taken[0]));
+			pthread_mutex_unlock(&hoard_lock);
+			for (i = 0; i < n; i++)
+				answer(taken[i], PARK_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false,
+				       false);
+		} while (n && !paused);
 	}
 	if (!all && !__atomic_load_n(&hoard_reclaimed, __ATOMIC_RELAXED) && !paused)
 		return;
@@ -527,7 +549,8 @@ static void *receiver(void *arg)
 		 */
 		const bool paused = !stopping && pausing();
 
-		answer_flood(&seed, stopping, paused);
+		/* While stopping, one batch of parked threads' events per turn. */
+		answer_flood(&seed, stopping, paused || stopping);
 		if (stopping)
 			answer_late(&seed, true);
 		if (paused) {
