@@ -102,7 +102,10 @@ grep -E '^(smp:|lifecycle:|SMP-RESULT)' "$run/kasan-run.log" | sed 's/^/[kasan] 
 read -r p f < <(guest_results "$run/kasan-run.log" SMP 2 $rc)
 pass=$((pass + p)); fail=$((fail + f))
 kasan_splat='(BUG:|WARNING:|Kernel panic|cut here|list_(add|del) corruption|refcount_t:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|KASAN:|Oops)'
-if grep -qE "^(\[ *[0-9]+\.[0-9]+\] )?$kasan_splat" "$run/kasan-console.log"; then
+if [ ! -s "$run/kasan-console.log" ]; then
+	echo "check-smp: no console log of the KASAN kernel (see $run/kasan-run.log)"
+	fail=$((fail + 1))
+elif grep -qE "^(\[ *[0-9]+\.[0-9]+\] )?$kasan_splat" "$run/kasan-console.log"; then
 	echo "check-smp: the KASAN kernel reported a problem (see $run/kasan-console.log):"
 	grep -E -A12 "^(\[ *[0-9]+\.[0-9]+\] )?$kasan_splat" "$run/kasan-console.log" | head -60
 	fail=$((fail + 1))
