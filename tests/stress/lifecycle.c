@@ -149,6 +149,7 @@ static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Flood events received and not answered yet: a ring of cookies. */
 static pthread_mutex_t hoard_lock = PTHREAD_MUTEX_INITIALIZER;
 static __u64 hoard[MAX_HOARD];
+static double hoard_time[MAX_HOARD]; /* when received */
 /* Flag of a kept cookie: its requester was gone when it was received. */
 #define HIDDEN (1ULL << 63)
 static unsigned int hoard_head, hoard_len;
@@ -336,8 +337,10 @@ static void hoard_push(__u64 cookie)
 
 	pthread_mutex_lock(&hoard_lock);
 	full = hoard_len == MAX_HOARD;
-	if (!full)
+	if (!full) {
+		hoard_time[(hoard_head + hoard_len) % MAX_HOARD] = now();
 		hoard[(hoard_head + hoard_len++) % MAX_HOARD] = cookie;
+	}
 	pthread_mutex_unlock(&hoard_lock);
 	if (full)
 		answer(cookie & ~HIDDEN, FLOOD_RIGHT, LANDLOCK_SUPERVISOR_DENY, false, false,
@@ -404,6 +407,21 @@ static bool pausing(void)
 	return paused;
 }
 
+/*
+ * Whether the oldest flood event kept was received more than 5 s ago: its
+ * thread still waits (a kernel that keeps nothing of threads that are gone
+ * does not end a received wait on a signal), and so may the whole flood.
+ */
+static bool hoard_stale(void)
+{
+	bool stale;
+
+	pthread_mutex_lock(&hoard_lock);
+	stale = hoard_len && now() - hoard_time[hoard_head] > 5;
+	pthread_mutex_unlock(&hoard_lock);
+	return stale;
+}
+
 /* The oldest flood event kept, and whether the kernel dropped them. */
 static bool hoard_pop(__u64 *cookie, bool *dropped)
 {
@@ -424,8 +442,8 @@ static bool hoard_pop(__u64 *cookie, bool *dropped)
 }
 
 /*
- * While the receivers stop receiving (@paused), answers the oldest flood
- * event with a grant: the kernel is making a grant for an event of a thread
+ * While the receivers stop receiving (@paused), or if it waits for more
+ * than 5 s, answers the oldest flood event with a grant: the kernel is making a grant for an event of a thread
  * that is gone while the next flood request makes it drop such events.
  * Once an answer finds its event dropped, denies the rest (the flood refills
  * the queue).  With @all, denies every flood event kept (with @paused too,
@@ -457,7 +475,8 @@ static void answer_flood(unsigned int *seed, bool all, bool paused)
 				       false);
 		} while (n && !paused);
 	}
-	if (!all && !__atomic_load_n(&hoard_reclaimed, __ATOMIC_RELAXED) && !paused)
+	if (!all && !__atomic_load_n(&hoard_reclaimed, __ATOMIC_RELAXED) && !paused &&
+	    !hoard_stale())
 		return;
 	while (hoard_pop(&cookie, &dropped)) {
 		if (dropped || all) {
