@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/system/guest.sh (root, in the Debian 12 system): the
 # example service examples/landlock-supervise-demo.service with its policy
 # examples/landlock-supervise-demo.json, installed as its comments say.
@@ -24,8 +25,8 @@ P
 
 # Waits (at most SECONDS) until GET PATH answers STATUS.
 wait_status() { # SECONDS PATH STATUS
-	local i
-	for i in $(seq "$(($1 * 2))"); do
+	local _
+	for _ in $(seq "$(($1 * 2))"); do
 		[ "$(http_status "$2")" = "$3" ] && return 0
 		sleep 0.5
 	done
@@ -37,9 +38,9 @@ journal() { journalctl -u "$unit" -o cat --no-pager 2>/dev/null; }
 
 # Waits (at most SECONDS) until COMMAND succeeds.
 wait_for() { # SECONDS COMMAND...
-	local n=$1 i
+	local n=$1 _
 	shift
-	for i in $(seq "$((n * 2))"); do
+	for _ in $(seq "$((n * 2))"); do
 		"$@" && return 0
 		sleep 0.5
 	done
