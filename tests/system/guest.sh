@@ -82,16 +82,19 @@ check command-runs-as-user su - tester -c "landlock-supervise --version"
 
 # The host's LL_E2E_TESTS, seeds and durations (tests/system.sh).
 e2e_env=$(tr '\n' ' ' <"$out/e2e.env" 2>/dev/null)
-# One run of the end-to-end suite as tester: NAME, work directory, and a
-# command run as root first (the namespace's mounts), in a login shell.
-e2e() { # NAME WORKDIR SETUP
-	local name=$1 dir=$2 setup=$3 log=$out/e2e-$1.log line
+# One run of the end-to-end suite as tester: NAME, the filesystem type
+# that the work directory and /tmp must have, the work directory, and a
+# command run as root first in a mount namespace of its own (private: no
+# mount from outside can stack on its /tmp), in a login shell.
+e2e() { # NAME FSTYPE WORKDIR SETUP
+	local name=$1 fstype=$2 dir=$3 setup=$4 log=$out/e2e-$1.log line
 	section "end-to-end suite as tester, $name (work directory $dir)"
-	unshare -m --propagation slave bash -c "$setup && exec su - tester -c \
-		'cd && mkdir -p $dir && findmnt -no FSTYPE -T $dir && findmnt -no FSTYPE -T /tmp && \
+	unshare -m --propagation private bash -c "$setup && exec su - tester -c \
+		'cd && mkdir -p $dir && df --output=fstype $dir | tail -n1 && df --output=fstype /tmp | tail -n1 && \
 		$e2e_env LL_STRESS_SLAB_CHECK=0 $ll/tests/e2e/run.sh $tool $dir'" >"$log" 2>&1 </dev/null
 	grep -E '^(ok|not ok|#)' "$log" | grep -v '^ok' | head -n 200
 	head -n2 "$log" | sed 's/^/filesystems (work, \/tmp): /'
+	check "e2e-$name/work-and-tmp-on-$fstype" test "$(head -n2 "$log" | tr '\n' ' ')" = "$fstype $fstype "
 	while read -r line; do
 		case $line in
 		"ok - "*) result "e2e-$name/${line#ok - }" ok ;;
@@ -103,9 +106,15 @@ e2e() { # NAME WORKDIR SETUP
 # ext4: the work directory in tester's home; /tmp (where the library's
 # event tests, the stress test and the fuzzer make their files) is a
 # directory of tester's home too, in a mount namespace of its own.
+# tester's runtime directory (XDG_RUNTIME_DIR, a tmpfs under /run/user that
+# logind mounts for the user's first session), mounted before the
+# namespaces are made: lingering keeps it from boot on.
 install -d -o tester -g tester /home/tester/tmp
-e2e ext4 /home/tester/e2e "mount --bind /home/tester/tmp /tmp"
-e2e tmpfs /tmp/e2e-tester "true"
+loginctl enable-linger tester
+for _ in $(seq 120); do mountpoint -q /run/user/1000 && break; sleep 0.5; done
+check tester-runtime-directory mountpoint -q /run/user/1000
+e2e ext4 ext4 /home/tester/e2e "mount --bind /home/tester/tmp /tmp"
+e2e tmpfs tmpfs /tmp/e2e-tester "true"
 
 section "the example service (examples/landlock-supervise-demo.service)"
 # shellcheck source=service.sh
