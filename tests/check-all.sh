@@ -13,25 +13,26 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pass=0 fail=0 skip=0
 B=${LL_BUILD_DIR:-$top/build}
 mkdir -p "$B"
+# Adds the closing "N passed, N failed, N skipped" line of LOG to the totals;
+# a log without it (the part stopped early, e.g. a build failed) is one
+# failure.
+tally() { # LOG
+	local p f s
+	read -r p f s < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
+		"$1" | tail -n1)
+	[ -n "${p:-}" ] || { p=0 f=1 s=0; }
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+}
 for debug in 0 1; do
 	[ $debug = 1 ] && printf '\n#### The same on the debug kernel (make check-debug)\n'
 	LL_DEBUG=$debug bash "$top/tests/check.sh" 2>&1 | tee "$B/check-all.$debug.log"
-	read -r p f s < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
-		"$B/check-all.$debug.log" | tail -n1)
-	# No totals: the run stopped early (e.g. a build failed).
-	[ -n "${p:-}" ] || { p=0 f=1 s=0; }
-	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
-	p= f= s=
+	tally "$B/check-all.$debug.log"
 done
 for part in "arm64:The series on arm64, under QEMU (make check-arm64)" \
 	"system:A Debian 12 system with systemd on the x86_64 kernel, under QEMU (make check-system)"; do
 	printf '\n#### %s\n' "${part#*:}"
 	bash "$top/tests/${part%%:*}.sh" 2>&1 | tee "$B/check-all.${part%%:*}.log"
-	read -r p f s < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
-		"$B/check-all.${part%%:*}.log" | tail -n1)
-	[ -n "${p:-}" ] || { p=0 f=1 s=0; }
-	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
-	p= f= s=
+	tally "$B/check-all.${part%%:*}.log"
 done
 echo
 echo "$pass passed, $fail failed, $skip skipped"
