@@ -3,10 +3,8 @@
 # stdout for scripts/bench.sh.
 #   bench/run.sh BIN_DIR [qemu]
 # LL_BENCH_QUICK=1: each benchmark once with small counts (make check).
-# With "qemu" (the x86_64 build under QEMU, software emulation): the
-# comparisons that UML's host round trips distort (commits, notification
-# round trip, tracing); not the access checks (their in-kernel io_uring
-# figures are already free of it).
+# With "qemu" (the x86_64 build under QEMU, software emulation): the same
+# comparisons, where system calls and context switches are guest work.
 set -u
 bin=$1
 qemu=${2:-}
@@ -22,7 +20,7 @@ ip link set lo up 2>/dev/null
 bench() { # NAME [ARGS...]
 	"$bin/$1" "${@:2}" || echo "$* failed (exit status $?)"
 }
-[ -n "$qemu" ] || bench access_check
+bench access_check
 bench commit_bench
 bench notify_rtt
 # Under QEMU, the round trip again with every process on one CPU: wake-ups

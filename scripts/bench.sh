@@ -18,9 +18,9 @@ work=$B/bench
 rm -rf "$work"; mkdir -p "$work"
 echo "Running the benchmarks in the patched kernel (10 to 16 minutes)..."
 "$top/scripts/uml-run" -w "$work" -t 2400 -- "$top/bench/run.sh" "$U" >"$work/raw.txt" 2>&1
-kinds='access_check|commit|commitratio|replace|busy|rtt(ratio|step|plain)?(-1cpu)?|trace'
+kinds='access_check|accessratio|commit|commitratio|replace|busy|rtt(ratio|step|plain|flags)?(-1cpu)?|trace'
 tr -d '\r' <"$work/raw.txt" | grep -E "^($kinds) " >"$work/results.txt"
-echo "Repeating the commit, notification and tracing comparisons in QEMU (several minutes)..."
+echo "Repeating the comparisons in QEMU (several minutes)..."
 # The report says what is missing if this part fails.
 "$top/scripts/qemu-run" -s 2 -w "$work" -t 1800 -k "$B/x86/arch/x86/boot/bzImage" \
 	-- "$top/bench/run.sh" "$U" qemu >"$work/raw-qemu.txt" 2>&1 ||
