@@ -15,6 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Event flags of in-hook waits, for headers installed before them. */
+#ifndef LANDLOCK_EVENT_ALLOW_ONCE
+#define LANDLOCK_EVENT_ALLOW_ONCE (1U << 1)
+#endif
+#ifndef LANDLOCK_EVENT_CREATED
+#define LANDLOCK_EVENT_CREATED (1U << 2)
+#endif
+
 /*
  * LL_BENCH_QUICK=1 (the smoke test of make check): every case once, with
  * small counts; the figures mean nothing, the run shows that all work.

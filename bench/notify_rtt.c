@@ -8,14 +8,19 @@
  *                      adds and commits the rule on the event's object),
  *                      close the fd
  *   landlock-grant     receive without fd (flags 0), answer ALLOW + GRANT
+ *   landlock-once      receive without fd, answer ALLOW without a grant: with
+ *                      LANDLOCK_EVENT_ALLOW_ONCE, this open only is allowed
  *   seccomp            SECCOMP_RET_USER_NOTIF on openat, answered CONTINUE
  *   seccomp-sync       the same with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
- * In the Landlock ways the denied open waits for the answer, then restarts
- * and succeeds against the new rule; later opens of the file need nothing.
+ * In the Landlock ways the denied open waits for the answer: in the access
+ * check if the event has LANDLOCK_EVENT_ALLOW_ONCE (then it goes on, allowed),
+ * else after the failed system call, which then restarts and succeeds
+ * against the new rule.  After a grant, later opens of the file need nothing;
+ * after a once-answer, each asks again.
  *
  * Modes: "first", each open is of a new file (every open needs the
  * supervisor); "repeat", one new file opened REPEAT times (a Landlock grant
- * lasts, a seccomp notification does not).
+ * lasts; a once-answer and a seccomp notification do not).
  *
  * Each way has its own sandboxed child, idle between batches; the parent
  * supervises them all, blocked in its receive call as a supervisor with one
@@ -40,12 +45,14 @@
  *           CPU (UML) the woken child may run before it returns, and this
  *           then includes the child's return
  *   tail    the answer's start -> the child's openat returns: the answer,
- *           the wake-up, then the restarted open for Landlock (path walk and
- *           check again), the continued one for seccomp (its only walk)
+ *           the wake-up, then for Landlock the rest of the open after its
+ *           check (an event with LANDLOCK_EVENT_ALLOW_ONCE) or the restarted
+ *           open (path walk and check again; an event without it), for
+ *           seccomp the continued open (its only walk)
  *   total   t0 -> t5 (notify + recv + rule + close + tail for
  *           landlock-2step, notify + recv + tail for the others)
- *   reopen  (Landlock) an open of an already granted file in the sandbox:
- *           the cost of the restarted path walk and check
+ *   reopen  (Landlock ways that grant) an open of an already granted file
+ *           in the sandbox: a sandboxed open that needs no supervisor
  *   plain   an open of the same file by the unsandboxed parent
  *   clock   one timestamp (CLOCK_MONOTONIC; a system call in UML)
  *
@@ -64,6 +71,12 @@
  *   rttplain WAY DENIALS OPENS                 opens denied without an
  *                                              event, then retried
  *                                              (see child_loop())
+ *   rttflags WAY EVENTS NO_ONCE CREATED        events received, those
+ *                                              without
+ *                                              LANDLOCK_EVENT_ALLOW_ONCE,
+ *                                              those with
+ *                                              LANDLOCK_EVENT_CREATED
+ *                                              (none: no O_CREAT)
  *   rtt WAY failed REASON                      the way did not work
  */
 #define _GNU_SOURCE
@@ -101,9 +114,9 @@
 #define RECV_COUNT 8
 #define DIR "/tmp/ll-bench-rtt"
 
-enum way { LL_2STEP, LL_GRANT_FD, LL_GRANT, SECCOMP, SECCOMP_SYNC, NWAYS };
+enum way { LL_2STEP, LL_GRANT_FD, LL_GRANT, LL_ONCE, SECCOMP, SECCOMP_SYNC, NWAYS };
 static const char *const way_names[] = { "landlock-2step", "landlock-grant-fd", "landlock-grant",
-					 "seccomp", "seccomp-sync" };
+					 "landlock-once",  "seccomp",		"seccomp-sync" };
 enum mode { FIRST_MODE, REPEAT_MODE, NMODES };
 static const char *const mode_names[] = { "first", "repeat" };
 enum step { NOTIFY, RECV, RULE, CLOSE, ANSWER, TAIL, TOTAL, REOPEN, PLAIN, CLOCK, NSTEPS };
@@ -111,6 +124,12 @@ static const char *const step_names[] = { "notify", "recv",  "rule",   "close", 
 					  "tail",   "total", "reopen", "plain", "clock" };
 
 static bool is_landlock(enum way way)
+{
+	return way <= LL_ONCE;
+}
+
+/* A Landlock way whose answer lasts (a rule): later opens need nothing. */
+static bool grants(enum way way)
 {
 	return way <= LL_GRANT;
 }
@@ -142,6 +161,11 @@ static struct side sides[NWAYS];
 static const char *tag = "";
 /* Per way: opens asked for, and opens denied without an event. */
 static double opens[NWAYS], plain_denials[NWAYS];
+/*
+ * Per Landlock way: events received, those without LANDLOCK_EVENT_ALLOW_ONCE
+ * (the open did not wait in its check), those with LANDLOCK_EVENT_CREATED.
+ */
+static unsigned long events_seen[NWAYS], events_no_once[NWAYS], events_created[NWAYS];
 
 static void path_of(char *buf, size_t len, enum way way, enum mode mode, int round, int i)
 {
@@ -197,8 +221,11 @@ static void child_loop(enum way way, int cmd_fd, int rep_fd)
 		}
 		times.batch = now_ns() - start;
 		if (c.timed) {
-			/* The granted files again: a restarted open's own cost. */
-			for (i = 0; i < c.count && is_landlock(way); i++) {
+			/*
+			 * The granted files again: a sandboxed open without
+			 * event (not after once-answers: they would ask again).
+			 */
+			for (i = 0; i < c.count && grants(way); i++) {
 				const double t = now_ns();
 
 				path_of(path, sizeof(path), way, c.mode, c.round, i);
@@ -343,7 +370,7 @@ static int answer_landlock(enum way way, int fd, __u64 cookie, int object_fd, do
 		close(object_fd);
 		if (after)
 			after[n++] = now_ns();
-	} else {
+	} else if (way != LL_ONCE) {
 		response.flags = LANDLOCK_RESPONSE_GRANT;
 		response.grant_access = LANDLOCK_ACCESS_FS_READ_FILE;
 	}
@@ -386,7 +413,7 @@ static int serve(enum way way, int events, struct stamps *st)
 				.events = (uintptr_t)buf,
 				.event_size = sizeof(buf[0]),
 				.count = RECV_COUNT,
-				.flags = way == LL_GRANT ? 0 : LANDLOCK_RECV_OBJECT_FD,
+				.flags = way >= LL_GRANT ? 0 : LANDLOCK_RECV_OBJECT_FD,
 			};
 			const int n = ioctl(s->fd, LANDLOCK_IOCTL_RECV_EVENTS, &recv);
 			int i;
@@ -401,8 +428,27 @@ static int serve(enum way way, int events, struct stamps *st)
 				struct landlock_supervisor_event event;
 
 				memcpy(&event, buf[i], sizeof(buf[i]));
-				if ((way == LL_GRANT) != (event.object_fd < 0)) {
+				if ((way >= LL_GRANT) != (event.object_fd < 0)) {
 					s->failed = "object-fd";
+					return -1;
+				}
+				events_seen[way]++;
+				events_no_once[way] += !(event.flags & LANDLOCK_EVENT_ALLOW_ONCE);
+				events_created[way] += !!(event.flags & LANDLOCK_EVENT_CREATED);
+				/*
+				 * Without the flag (a kernel without in-hook
+				 * waits), ALLOW without a grant leaves the
+				 * denial: the way cannot work.  Denied, its
+				 * child is left waiting and killed at the end.
+				 */
+				if (way == LL_ONCE && !(event.flags & LANDLOCK_EVENT_ALLOW_ONCE)) {
+					const struct landlock_supervisor_response deny = {
+						.cookie = event.cookie,
+						.decision = LANDLOCK_SUPERVISOR_DENY,
+					};
+
+					ioctl(s->fd, LANDLOCK_IOCTL_SEND_RESPONSE, &deny);
+					s->failed = "no-allow-once";
 					return -1;
 				}
 				if (answer_landlock(way, s->fd, event.cookie, event.object_fd,
@@ -441,7 +487,7 @@ static double batch(enum way way, enum mode mode, int round, int count, struct b
 {
 	struct side *const s = &sides[way];
 	const struct command c = { mode, round, count, st != NULL };
-	const int events = mode == REPEAT_MODE && is_landlock(way) ? 1 : count;
+	const int events = mode == REPEAT_MODE && grants(way) ? 1 : count;
 	const size_t len = st ? sizeof(*times) : UNTIMED_LEN;
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 
@@ -452,9 +498,12 @@ static double batch(enum way way, enum mode mode, int round, int count, struct b
 		s->failed = "child";
 		return -1;
 	}
-	if (serve(way, events, st))
+	if (serve(way, events, st)) {
+		alarm(0);
 		return -1;
+	}
 	if (read(s->rep, times, len) != (ssize_t)len) {
+		alarm(0);
 		s->failed = "child";
 		return -1;
 	}
@@ -587,7 +636,7 @@ static void record_steps(enum way way, int round, int count, const struct batch_
 		}
 		v[TAIL][i] = t->t5[i] - answering;
 		v[TOTAL][i] = t->t5[i] - t->t0[i];
-		v[REOPEN][i] = is_landlock(way) ? t->reopen[i] : 0;
+		v[REOPEN][i] = grants(way) ? t->reopen[i] : 0;
 		{
 			/* The same file, opened by the unsandboxed parent. */
 			const double start = now_ns();
@@ -637,15 +686,22 @@ static void breakdown_rounds(void)
 	fflush(stdout);
 }
 
-/* "rttplain WAY DENIALS OPENS": plain denials retried (see child_loop()). */
+/*
+ * "rttplain WAY DENIALS OPENS": plain denials retried (see child_loop());
+ * "rttflags WAY EVENTS NO_ONCE CREATED": the events' flags (see serve()).
+ */
 static void plain_denial_lines(void)
 {
 	int w;
 
-	for (w = 0; w < NWAYS; w++)
+	for (w = 0; w < NWAYS; w++) {
 		if (is_landlock(w) && !sides[w].failed)
 			printf("rttplain%s %s %.0f %.0f\n", tag, way_names[w], plain_denials[w],
 			       opens[w]);
+		if (is_landlock(w))
+			printf("rttflags%s %s %lu %lu %lu\n", tag, way_names[w], events_seen[w],
+			       events_no_once[w], events_created[w]);
+	}
 }
 
 static void make_files(void)
