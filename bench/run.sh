@@ -16,9 +16,12 @@ rm -rf "$work"; mkdir -p "$work" || exit 1
 top=$(cd "$(dirname "$0")/.." && pwd)
 ip link set lo up 2>/dev/null
 
-# A benchmark that dies prints a "failed" line (make check's smoke fails on it).
+# A benchmark that dies prints a "failed" line (make check's smoke fails on it);
+# each one says how long it took (a comment line, not a result).
 bench() { # NAME [ARGS...]
+	local start=$SECONDS
 	"$bin/$1" "${@:2}" || echo "$* failed (exit status $?)"
+	echo "# $*: $((SECONDS - start)) s"
 }
 bench access_check
 bench commit_bench
@@ -30,5 +33,7 @@ bench notify_rtt
 # Dependency tracing of a real C build (objects of the patched kernel), with
 # the compiler's own dependency files as ground truth; its build was prepared
 # on the host by bench/build.sh.
+start=$SECONDS
 "$top/bench/trace_build.sh" "$bin" "$(dirname "$bin")/bench-trace" "$qemu" ||
 	echo "trace failed (exit status $?)"
+echo "# trace_build: $((SECONDS - start)) s"

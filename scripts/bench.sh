@@ -22,7 +22,7 @@ kinds='access_check|accessratio|commit|commitratio|replace|busy|rtt(ratio|step|p
 tr -d '\r' <"$work/raw.txt" | grep -E "^($kinds) " >"$work/results.txt"
 echo "Repeating the comparisons in QEMU (several minutes)..."
 # The report says what is missing if this part fails.
-"$top/scripts/qemu-run" -s 2 -w "$work" -t 1800 -k "$B/x86/arch/x86/boot/bzImage" \
+"$top/scripts/qemu-run" -s 2 -w "$work" -t 2400 -k "$B/x86/arch/x86/boot/bzImage" \
 	-- "$top/bench/run.sh" "$U" qemu >"$work/raw-qemu.txt" 2>&1 ||
 	echo "bench: the QEMU run failed (see $work/raw-qemu.txt)" >&2
 { tr -d '\r' <"$work/raw-qemu.txt" | grep -E "^($kinds) " || true; } | sed 's/^/qemu /' >>"$work/results.txt"
