@@ -390,6 +390,24 @@ cmd_refresh() {
 # Builds each core patch (harness..core) with W=1 in build/bisect (its own
 # worktree and output directory) and runs the kselftests that exist at that
 # patch in UML; stops at the first failure.  Prints one line per patch.
+# Whether check-bisect runs the kselftests at core commit C (LAST is the last
+# one): with LL_BISECT_TESTS=all at every commit (about 6 minutes each in UML);
+# by default at the last commit of each run of commits that change the
+# kselftests (so after the kernel patches they test, and with them), and at
+# LAST.  Every commit is built, with W=1 for Landlock, either way.
+runs_kselftests() { # C LAST
+	local c=$1 next
+	[ "${LL_BISECT_TESTS:-groups}" = all ] && return 0
+	[ "$c" = "$2" ] && return 0
+	changes_tests "$c" || return 1
+	next=$(git -C "$K" rev-list --reverse "$c..$2" | head -n1)
+	! changes_tests "$next"
+}
+
+changes_tests() { # C
+	git -C "$K" diff --name-only "$1~1" "$1" | grep -q '^tools/testing/selftests/landlock/'
+}
+
 cmd_bisect() {
 	cmd_tree
 	check_settled
@@ -398,7 +416,10 @@ cmd_bisect() {
 	git -C "$K" worktree prune
 	[ -d "$wt" ] || git -C "$K" worktree add -q --detach "$wt" harness
 	mkdir -p "$o"
-	for c in $(git -C "$K" rev-list --reverse harness..core); do
+	local commits last tests_at
+	commits=$(git -C "$K" rev-list --reverse harness..core)
+	last=$(git -C "$K" rev-parse core)
+	for c in $commits; do
 		n=$((n + 1))
 		git -C "$wt" checkout -q -f --detach "$c"
 		git -C "$wt" clean -q -fdx
@@ -413,6 +434,10 @@ cmd_bisect() {
 			grep -E 'warning|error' "$o/w1.log" | grep -vE \
 				"member '' not described|Excess function parameter '(layer_masks[a-z_0-9]*|layers)' description" | grep -q .; then
 			echo "$line W=1 warnings (see $o/w1.log)"; fail=1; break
+		fi
+		if ! runs_kselftests "$c" "$last"; then
+			echo "$line W=1 clean (kselftests run at the end of its group)"
+			continue
 		fi
 		if ! bash "$top/tests/bisect-kselftests.sh" "$wt" "$o/linux" "$B/bisect/run-$n" >"$B/bisect/run-$n.log" 2>&1; then
 			echo "$line kselftests failed: $(tail -n1 "$B/bisect/run-$n.log") (see $B/bisect/run-$n.log)"
