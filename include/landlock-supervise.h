@@ -314,7 +314,11 @@ LL_EXPORT int ll_event_recv_flags(int supervisor_fd, struct ll_event *event, uns
  */
 LL_EXPORT int ll_event_recv_batch(int supervisor_fd, struct ll_event *const *events, size_t count,
 				  unsigned int flags);
-/* Allows or denies the access (a rule that allows it must be committed first). */
+/*
+ * Allows or denies the access.  For an event with ll_event_allow_once(),
+ * allowing allows this access once, with no rule; for the others, the call
+ * is restarted if a rule was committed since the denial (commit one first).
+ */
 LL_EXPORT int ll_event_answer(int supervisor_fd, const struct ll_event *event, bool allow);
 
 /* ll_event_answer_grant() flags: also commit the rules staged before. */
@@ -355,17 +359,23 @@ enum ll_event_target {
 };
 
 /*
- * The rights that a rule on @target must carry so that the call of @event,
- * restarted, succeeds (0: no rule needed there):
+ * The rights that a rule on @target must carry so that the access of @event
+ * succeeds (once allowed, for an event with ll_event_allow_once(); in the
+ * restarted call for the others), and later ones like it (0: no rule
+ * needed there):
  * - an open, a read of a directory, an execution, a truncation, an IOCTL, a
  *   removal, the creation of anything but a regular file, a port: the
  *   rights denied, on the object;
  * - the creation of a regular file (LANDLOCK_ACCESS_FS_MAKE_REG, by open()
  *   with O_CREAT or mknod()): on the directory, the rights denied plus
- *   LANDLOCK_ACCESS_FS_READ_FILE and LANDLOCK_ACCESS_FS_WRITE_FILE, since
- *   the kernel never asks about the open of a file that the call itself
- *   created (it would fail), whatever the mode of the open (the rule covers
- *   the next creations in that directory too);
+ *   LANDLOCK_ACCESS_FS_READ_FILE and LANDLOCK_ACCESS_FS_WRITE_FILE, whatever
+ *   the mode of the open (the rule covers the next creations in that
+ *   directory too), so that one answer is enough: a kernel that does not
+ *   ask about the open of a file that the call itself created fails it
+ *   without an event, and one that asks (ll_event_open_notified()) would
+ *   ask again.  To grant the open's rights on the new file alone, grant
+ *   ll_event_access() on the directory when ll_event_open_notified(), and
+ *   answer the event of the open (ll_event_created()) with its own grant;
  * - a rename or a link: the rights denied on both directories (the event
  *   does not say which directory denied which right), on the object only
  *   if the entry stays in its directory.
@@ -413,8 +423,12 @@ enum ll_answer_scope {
  *   and write_file), so with LL_ANSWER_OBJECT all of it is transient: the
  *   entry alone was allowed.  With LL_ANSWER_TREE nothing is;
  * - a port: the port; nothing transient;
- * - LL_ANSWER_ONCE: the same object as LL_ANSWER_OBJECT, and all of it is
- *   transient (the kernel has no one-off answer).
+ * - LL_ANSWER_ONCE: for an event with ll_event_allow_once(), no rule at all:
+ *   returns 0 (and @path ""), and ll_event_answer() allows this access
+ *   alone.  For the other events, which have no one-off answer, the same
+ *   object as LL_ANSWER_OBJECT, and all of it is transient.
+ * The open of a file that its call created (ll_event_created()) is a file
+ * accessed: LL_ANSWER_OBJECT puts the rule on the new file alone.
  * Returns 0 (and *@transient 0) for an unknown @scope.
  */
 LL_EXPORT uint64_t ll_event_answer_rule(const struct ll_event *event, enum ll_answer_scope scope,
@@ -448,6 +462,48 @@ LL_EXPORT const char *ll_event_object_path(const struct ll_event *event);
 LL_EXPORT const char *ll_event_dest_path(const struct ll_event *event);
 /* Whether the object is a directory. */
 LL_EXPORT bool ll_event_object_is_dir(const struct ll_event *event);
+/*
+ * Whether the requester waits in the access check (LANDLOCK_EVENT_ALLOW_ONCE:
+ * the open of a file, TCP bind and connect): then the answer decides this
+ * access, and ll_event_answer() allowing it allows it once, with no rule (a
+ * later identical access asks again).  Otherwise the call fails and is
+ * restarted after an answer that allows it, only if the supervisor
+ * committed since the denial: a one-off answer needs a rule, withdrawn once
+ * the call is over (ll_event_answer_rule()).
+ */
+LL_EXPORT bool ll_event_allow_once(const struct ll_event *event);
+/*
+ * Whether the event is the open of a regular file that the same call has
+ * just created (LANDLOCK_EVENT_CREATED, with O_CREAT; always with
+ * ll_event_allow_once()): its object is the new file, and a grant on it
+ * is a rule on that file alone.  Denied, the file stays.
+ */
+LL_EXPORT bool ll_event_created(const struct ll_event *event);
+/*
+ * The flags beyond LANDLOCK_EVENT_OBJECT_DIR that this kernel's events can
+ * have (LANDLOCK_EVENT_ALLOW_ONCE, LANDLOCK_EVENT_CREATED), from their
+ * flags: the first call makes a sandboxed child create a file that its
+ * supervisor lets it create but not open, in a new directory of $TMPDIR
+ * (or /tmp, /dev/shm, /var/tmp; both removed after), and sees whether the
+ * kernel asks about the open.  0 if it does not, or if the probe cannot run.
+ * Later calls return the first one's answer.
+ */
+LL_EXPORT uint32_t ll_kernel_event_flags(void);
+/*
+ * For the creation of a regular file by open() (LANDLOCK_ACCESS_FS_MAKE_REG
+ * on a directory), whether the kernel will ask about the open of the new
+ * file (an event with ll_event_created()) if the directory's rules do not
+ * allow it: this kernel's events have LANDLOCK_EVENT_CREATED, the call is an
+ * open() without O_NONBLOCK (read from /proc/TID/syscall while the
+ * requester waits; a kernel without it, as User-Mode Linux, tells no
+ * system call: any creation is then taken for such an open, and one by
+ * mknod() or with O_NONBLOCK, as touch(1) does, is not asked about), and
+ * the directory is not on a file system that creates and opens in one step
+ * (NFS, 9p, FUSE, CIFS, Ceph, GFS2, vboxsf).  Then a grant of the creation
+ * right alone creates the file, and the open's rights can be granted on the
+ * new file alone.  False for anything else, or when it cannot tell.
+ */
+LL_EXPORT bool ll_event_open_notified(const struct ll_event *event);
 
 /* "/dir/name", "/path" or "tcp port N" of the event's object, for display. */
 LL_EXPORT const char *ll_event_object(const struct ll_event *event, char *buf, size_t len);

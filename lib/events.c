@@ -7,12 +7,19 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/landlock.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "landlock-supervise.h"
@@ -64,6 +71,8 @@ static void from_kernel(struct ll_event *event, const struct landlock_supervisor
 	copy_string(event->object_path, raw->path, sizeof(event->object_path));
 	copy_string(event->dest_path, raw->dest_path, sizeof(event->dest_path));
 	event->object_is_dir = raw->flags & LANDLOCK_EVENT_OBJECT_DIR;
+	event->allow_once = raw->flags & LANDLOCK_EVENT_ALLOW_ONCE;
+	event->created = raw->flags & LANDLOCK_EVENT_CREATED;
 }
 
 int ll_event_recv_batch(int supervisor_fd, struct ll_event *const *events, size_t count,
@@ -185,6 +194,9 @@ uint64_t ll_event_answer_rule(const struct ll_event *event, enum ll_answer_scope
 		path[0] = '\0';
 	if (scope != LL_ANSWER_ONCE && scope != LL_ANSWER_OBJECT && scope != LL_ANSWER_TREE)
 		return 0;
+	/* The kernel's one-off answer: no rule at all. */
+	if (scope == LL_ANSWER_ONCE && event->allow_once)
+		return 0;
 	if (scope == LL_ANSWER_ONCE || (scope == LL_ANSWER_OBJECT && entry))
 		gone = access;
 	if (!event->net && strlen(event->object_path) < len) {
@@ -284,4 +296,244 @@ const char *ll_event_dest_path(const struct ll_event *event)
 bool ll_event_object_is_dir(const struct ll_event *event)
 {
 	return event->object_is_dir;
+}
+
+bool ll_event_allow_once(const struct ll_event *event)
+{
+	return event->allow_once;
+}
+
+bool ll_event_created(const struct ll_event *event)
+{
+	return event->created;
+}
+
+/* --- What the kernel notifies ---------------------------------------------- */
+
+/* Most time the probe waits for its child (a kernel that never answers). */
+#define PROBE_TIMEOUT_MS 5000
+
+/*
+ * Waits for the probe's child to be denied: the flags of its event, or 0 if
+ * it ended without one (@done, the end of a pipe that only the child holds,
+ * hangs up), or after PROBE_TIMEOUT_MS.  The event is denied.
+ */
+static uint32_t probe_wait(int supervisor_fd, int done)
+{
+	struct landlock_supervisor_event *raw = calloc(1, sizeof(*raw));
+	struct landlock_supervisor_recv recv = {
+		.events = (uintptr_t)raw,
+		.event_size = sizeof(*raw),
+		.count = 1,
+	};
+	struct landlock_supervisor_response response = {
+		.decision = LANDLOCK_SUPERVISOR_DENY,
+	};
+	uint32_t flags = 0;
+
+	while (raw) {
+		struct pollfd fds[2] = { { .fd = supervisor_fd, .events = POLLIN },
+					 { .fd = done, .events = POLLIN } };
+		const int n = poll(fds, 2, PROBE_TIMEOUT_MS);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if ((fds[0].revents & POLLIN) &&
+		    ioctl(supervisor_fd, LANDLOCK_IOCTL_RECV_EVENTS, &recv) == 1) {
+			flags = raw->flags & (LANDLOCK_EVENT_ALLOW_ONCE | LANDLOCK_EVENT_CREATED);
+			response.cookie = raw->cookie;
+			ioctl(supervisor_fd, LANDLOCK_IOCTL_SEND_RESPONSE, &response);
+			break;
+		}
+		if (fds[1].revents)
+			break;
+	}
+	free(raw);
+	return flags;
+}
+
+/*
+ * A sandboxed child creates a file in a new directory of @base, where its
+ * supervisor lets it create files but not write them: a kernel that asks
+ * about the open of a file its call created sends an event with
+ * LANDLOCK_EVENT_CREATED (and LANDLOCK_EVENT_ALLOW_ONCE); an older one
+ * denies the open without one.  Writes the flags of the event (or 0) into
+ * *@flags; false if no directory could be made there.
+ */
+static bool probe_in(const char *base, uint32_t *flags)
+{
+	const uint64_t handled = LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_WRITE_FILE;
+	char dir[4096], file[4200];
+	int sup = -1, see = -1, dir_fd = -1, done[2] = { -1, -1 };
+	pid_t child;
+
+	*flags = 0;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/ll-probe.XXXXXX", base) >= sizeof(dir) ||
+	    !mkdtemp(dir))
+		return false;
+	snprintf(file, sizeof(file), "%s/created", dir);
+	sup = ll_supervisor_create(handled, 0, 0, true);
+	dir_fd = open(dir, O_PATH | O_CLOEXEC);
+	if (sup < 0 || dir_fd < 0 || ll_rule_fd(sup, dir_fd, LANDLOCK_ACCESS_FS_MAKE_REG, 0) ||
+	    ll_commit(sup) || (see = ll_supervisee_get(sup)) < 0 || pipe2(done, O_CLOEXEC))
+		goto out;
+	child = fork();
+	if (child == 0) {
+		/* Only system calls: the caller may have other threads. */
+		close(done[0]);
+		if (!ll_restrict_self(see))
+			open(file, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+		_exit(0);
+	}
+	close(done[1]);
+	done[1] = -1;
+	if (child > 0) {
+		*flags = probe_wait(sup, done[0]);
+		kill(child, SIGKILL);
+		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+out:
+	if (done[0] >= 0)
+		close(done[0]);
+	if (done[1] >= 0)
+		close(done[1]);
+	if (see >= 0)
+		close(see);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	if (sup >= 0)
+		close(sup);
+	unlink(file);
+	rmdir(dir);
+	return true;
+}
+
+static uint32_t probe(void)
+{
+	const char *bases[] = { getenv("TMPDIR"), "/tmp", "/dev/shm", "/var/tmp" };
+	uint32_t flags = 0;
+	size_t i;
+
+	if (ll_missing_feature(true))
+		return 0;
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (bases[i] && bases[i][0] == '/' && probe_in(bases[i], &flags))
+			break;
+	return flags;
+}
+
+/* The probe's result plus 1; 0 until it ran. */
+static uint32_t probed;
+
+uint32_t ll_kernel_event_flags(void)
+{
+	uint32_t flags = __atomic_load_n(&probed, __ATOMIC_ACQUIRE);
+
+	if (!flags) {
+		flags = probe() + 1;
+		__atomic_store_n(&probed, flags, __ATOMIC_RELEASE);
+	}
+	return flags - 1;
+}
+
+/* File systems that create and open in one step (->atomic_open). */
+static bool opens_in_one_step(long type)
+{
+	static const unsigned long types[] = {
+		0x6969,	    /* NFS */
+		0x01021997, /* 9p */
+		0x65735546, /* FUSE */
+		0xff534d42, /* CIFS */
+		0xfe534d42, /* SMB2 */
+		0x00c36400, /* Ceph */
+		0x01161970, /* GFS2 */
+		0x786f4256, /* vboxsf */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if ((unsigned long)type == types[i] || (unsigned int)type == types[i])
+			return true;
+	return false;
+}
+
+/*
+ * The flags of the open(2) that thread @tid is in (its system call, from
+ * /proc), -1 if it is in another system call, -2 if unknown, -3 if the
+ * kernel does not tell any task's (no /proc/TID/syscall, as in User-Mode
+ * Linux).
+ */
+static long open_flags(pid_t tid)
+{
+	unsigned long long args[6] = { 0 };
+	char path[64];
+	long nr = -1;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
+	f = tid > 0 ? fopen(path, "re") : NULL;
+	if (!f)
+		return tid > 0 && access("/proc/self/syscall", F_OK) && errno == ENOENT &&
+				       !access("/proc/self/stat", F_OK)
+			       ? -3
+			       : -2;
+	n = fscanf(f, "%ld %llx %llx %llx %llx %llx %llx", &nr, &args[0], &args[1], &args[2],
+		   &args[3], &args[4], &args[5]);
+	fclose(f);
+	if (n < 4)
+		return -2;
+	switch (nr) {
+#ifdef SYS_open
+	case SYS_open:
+		return (long)(unsigned int)args[1];
+#endif
+#ifdef SYS_creat
+	case SYS_creat:
+		return O_WRONLY;
+#endif
+	case SYS_openat:
+		return (long)(unsigned int)args[2];
+#ifdef SYS_openat2
+	case SYS_openat2: {
+		uint64_t flags;
+		struct iovec local = { .iov_base = &flags, .iov_len = sizeof(flags) };
+		struct iovec remote = { .iov_base = (void *)(uintptr_t)args[2],
+					.iov_len = sizeof(flags) };
+
+		/* struct open_how begins with the flags. */
+		if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != sizeof(flags))
+			return -2;
+		return (long)(unsigned int)flags;
+	}
+#endif
+	default:
+		return -1;
+	}
+}
+
+bool ll_event_open_notified(const struct ll_event *event)
+{
+	struct statfs fs;
+	long flags;
+
+	if (event->net || !event->name[0] || event->dest_name[0] ||
+	    !(event->access & LANDLOCK_ACCESS_FS_MAKE_REG))
+		return false;
+	if (event->object_fd >= 0 ? fstatfs(event->object_fd, &fs)
+				  : !event->object_path[0] || statfs(event->object_path, &fs))
+		return false;
+	if (opens_in_one_step(fs.f_type))
+		return false;
+	/*
+	 * Without the system calls in /proc, an open is taken to wait: one
+	 * with O_NONBLOCK (touch(1)) is then denied the open of its new file.
+	 */
+	flags = open_flags(event->tid);
+	if (flags == -1 || flags == -2 || (flags >= 0 && (flags & O_NONBLOCK)))
+		return false;
+	return ll_kernel_event_flags() & LANDLOCK_EVENT_CREATED;
 }

@@ -79,6 +79,8 @@ struct ll_event {
 	char object_path[4096]; /* for display, never for decisions */
 	char dest_path[4096];
 	bool object_is_dir;
+	bool allow_once; /* LANDLOCK_EVENT_ALLOW_ONCE: waits in the check */
+	bool created;	 /* LANDLOCK_EVENT_CREATED: the open of a file it created */
 };
 
 int ll_access_bit(const char *name, bool net);
