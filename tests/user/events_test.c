@@ -8,7 +8,10 @@
  * answers nothing, records nothing and leaks no descriptor (on a stand-in
  * supervisor).  In the patched kernel (tests/e2e/run.sh runs it in UML):
  * the same against a real supervisor and a sandboxed child that accesses
- * files and ports on command.  Prints "N passed, N failed".
+ * files and ports on command, and the answers of the accesses that wait in
+ * the kernel's check (LANDLOCK_EVENT_ALLOW_ONCE: allowed once with no rule;
+ * the open of a file its call created, LANDLOCK_EVENT_CREATED, granted on
+ * that file alone).  Prints "N passed, N failed".
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -75,6 +78,7 @@ static void test_recv_arguments(void)
 	CHECK(events[0] && events[1] && events[2] && !pipe2(pipefd, O_CLOEXEC));
 	CHECK(ll_event_object_fd(events[0]) == -1 && ll_event_dest_fd(events[0]) == -1);
 	CHECK(!ll_event_object_path(events[0])[0] && !ll_event_object_is_dir(events[0]));
+	CHECK(!ll_event_allow_once(events[0]) && !ll_event_created(events[0]));
 	errno = 0;
 	CHECK(ll_event_recv_batch(pipefd[0], events, 0, 0) == -1 && errno == EINVAL);
 	CHECK(ll_event_recv_flags(pipefd[0], events[0], 1U << 1) == -1 && errno == EINVAL);
@@ -217,6 +221,79 @@ static void test_grant_access(void)
 	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == BIND);
 	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == 0);
 	CHECK(ll_event_grant_access(ev, (enum ll_event_target)2) == 0);
+	/* The open of a file that its call created: on that file. */
+	fake_event(ev, "sub/new", false);
+	ev->access = W;
+	ev->allow_once = ev->created = true;
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == W);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_DEST) == 0);
+	ll_event_free(ev);
+}
+
+/* Where each scope of answer puts its rule, and what of it is transient. */
+static void test_answer_rule(void)
+{
+	struct ll_event *ev = ll_event_new();
+	char path[128], want[128];
+	uint64_t transient;
+
+	CHECK(ev != NULL);
+	if (!ev)
+		return;
+	/* An open that waits in the check: "once" is the kernel's, no rule. */
+	fake_event(ev, "sub/f", false);
+	ev->allow_once = true;
+	path_of(want, sizeof(want), "sub/f");
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_ONCE, path, sizeof(path), &transient) == 0);
+	CHECK(!path[0] && transient == 0);
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_OBJECT, path, sizeof(path), &transient) == R);
+	CHECK(!strcmp(path, want) && transient == 0);
+	path_of(want, sizeof(want), "sub");
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_TREE, path, sizeof(path), &transient) == R);
+	CHECK(!strcmp(path, want) && transient == 0);
+	/* One that cannot wait there: "once" is a rule withdrawn after the call. */
+	ev->allow_once = false;
+	path_of(want, sizeof(want), "sub/f");
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_ONCE, path, sizeof(path), &transient) == R);
+	CHECK(!strcmp(path, want) && transient == R);
+	/* A port allowed once: no rule either. */
+	fake_event(ev, NULL, true);
+	ev->allow_once = true;
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_ONCE, path, sizeof(path), &transient) == 0);
+	CHECK(!path[0] && transient == 0);
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_OBJECT, path, sizeof(path), &transient) == BIND);
+	CHECK(!path[0] && transient == 0);
+	/* A creation (never in the check): the entry alone, all transient. */
+	fake_event(ev, "sub", false);
+	strcpy(ev->name, "new");
+	ev->access = MREG;
+	path_of(want, sizeof(want), "sub");
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_OBJECT, path, sizeof(path), &transient) ==
+	      (MREG | R | W));
+	CHECK(!strcmp(path, want) && transient == (MREG | R | W));
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_TREE, path, sizeof(path), &transient) ==
+	      (MREG | R | W));
+	CHECK(!strcmp(path, want) && transient == 0);
+	/* The open of a created file: the rule on the new file, kept. */
+	fake_event(ev, "sub/new", false);
+	ev->access = W;
+	ev->allow_once = ev->created = true;
+	path_of(want, sizeof(want), "sub/new");
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_OBJECT, path, sizeof(path), &transient) == W);
+	CHECK(!strcmp(path, want) && transient == 0);
+	CHECK(ll_event_answer_rule(ev, (enum ll_answer_scope)3, path, sizeof(path), &transient) ==
+	      0);
+	CHECK(!path[0] && transient == 0);
+	/* Not the creation of a file by an open that will be asked about. */
+	CHECK(!ll_event_open_notified(ev));
+	fake_event(ev, "sub", false);
+	strcpy(ev->name, "new");
+	ev->access = MREG;
+	ev->tid = 0; /* no system call to read */
+	CHECK(!ll_event_open_notified(ev));
+	ev->tid = getpid(); /* not in an open(), when the kernel tells */
+	CHECK(ll_event_open_notified(ev) == (access("/proc/self/syscall", F_OK) &&
+					     (ll_kernel_event_flags() & LANDLOCK_EVENT_CREATED)));
 	ll_event_free(ev);
 }
 
@@ -261,9 +338,11 @@ static void test_allow_errors(void)
 
 /*
  * The sandboxed child runs commands from a pipe ("r PATH" reads, "c PATH"
- * creates write-only, "C PATH" creates read-write, "m FROM TO" renames,
- * "b PORT" binds, "t P1 P2 P3" reads three files from three threads at
- * once) and writes back the errno of each (0: success).
+ * creates write-only, "C PATH" creates read-write, "n PATH" creates
+ * write-only with O_NONBLOCK, "T DIR" opens an unnamed file there
+ * (O_TMPFILE), "m FROM TO" renames, "b PORT" binds, "t P1 P2 P3" reads three
+ * files from three threads at once) and writes back the errno of each (0:
+ * success).
  */
 static int to_child = -1, from_child = -1;
 static pid_t child;
@@ -299,10 +378,12 @@ static void __attribute__((noreturn)) child_loop(FILE *in, int out)
 		int err = 0, fd;
 
 		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == 'r' || line[0] == 'c' || line[0] == 'C') {
+		if (strchr("rcCnT", line[0])) {
 			fd = open(line + 2,
 				  line[0] == 'r'   ? O_RDONLY | O_CLOEXEC
 				  : line[0] == 'c' ? O_CREAT | O_WRONLY | O_CLOEXEC
+				  : line[0] == 'n' ? O_CREAT | O_WRONLY | O_NONBLOCK | O_CLOEXEC
+				  : line[0] == 'T' ? O_TMPFILE | O_WRONLY | O_CLOEXEC
 						   : O_CREAT | O_RDWR | O_CLOEXEC,
 				  0644);
 			err = fd < 0 ? errno : 0;
@@ -355,6 +436,23 @@ static int start_child(struct ll_supervisor *sup)
 	to_child = down[1];
 	from_child = up[0];
 	return child < 0 ? -1 : 0;
+}
+
+/*
+ * Ends the child: it exits at the end of its commands, unless an access of
+ * it still waits for an answer (a failed check): then it is killed.
+ */
+static void stop_child(void)
+{
+	struct pollfd pfd = { .fd = from_child, .events = POLLIN };
+	char buf[64];
+
+	close(to_child);
+	while (poll(&pfd, 1, 3000) == 1 && read(from_child, buf, sizeof(buf)) > 0)
+		;
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(from_child);
 }
 
 /* Sends a command ("r" and a file of the test directory...). */
@@ -473,6 +571,8 @@ static void test_live(void)
 	CHECK(ll_event_object_fd(ev) == -1 && ll_event_dest_fd(ev) == -1);
 	CHECK(path_is(ev, "a") && !ll_event_object_is_dir(ev) && !ll_event_name(ev)[0]);
 	CHECK(ll_event_access(ev) == R && !ll_event_is_net(ev) && ll_event_pid(ev) == child);
+	/* An open waits in the kernel's check. */
+	CHECK(ll_event_allow_once(ev) && !ll_event_created(ev));
 	/* Nothing left of read_dir on a file: not answered. */
 	CHECK(ll_event_answer_grant(sup, ev, RD, 0) == -1 && errno == ENOMSG);
 	CHECK(ll_event_answer_grant(sup, ev, R | RD, 0) == 0);
@@ -505,7 +605,7 @@ static void test_live(void)
 	CHECK(receive(sup, events, 1, 0) == 1);
 	CHECK(path_is(ev, "sub") && ll_event_object_is_dir(ev) &&
 	      !strcmp(ll_event_name(ev), "new"));
-	CHECK(ll_event_access(ev) == MREG);
+	CHECK(ll_event_access(ev) == MREG && !ll_event_allow_once(ev) && !ll_event_created(ev));
 	CHECK(!ll_event_answer_grant(sup, ev, MREG | R | W, 0));
 	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 5);
 
@@ -544,7 +644,7 @@ static void test_live(void)
 	command('b', "20321");
 	CHECK(receive(sup, events, 1, 0) == 1);
 	CHECK(ll_event_is_net(ev) && ll_event_port(ev) == 20321 && ll_event_access(ev) == BIND);
-	CHECK(!ll_event_object_path(ev)[0]);
+	CHECK(!ll_event_object_path(ev)[0] && ll_event_allow_once(ev));
 	fd = open_path("t");
 	CHECK(ll_event_answer_grant_fd(sup, ev, fd, R, 0) == -1 && errno == EINVAL);
 	close(fd);
@@ -553,7 +653,9 @@ static void test_live(void)
 	command('b', "20322");
 	CHECK(receive(sup, events, 1, 0) == 1 && ll_event_port(ev) == 20322);
 	CHECK(!ll_event_answer_grant_port(sup, ev, 20323, BIND, 0));
-	/* Its call restarts and is denied again there. */
+	/* The answer allowed this bind (once): the next one asks again. */
+	CHECK(result() == 0 && no_event(sup, ev));
+	command('b', "20322");
 	CHECK(receive(sup, events, 1, 0) == 1 && ll_event_port(ev) == 20322);
 	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
 	CHECK(result() == EACCES);
@@ -573,9 +675,7 @@ static void test_live(void)
 	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
 	CHECK(result() == EACCES);
 
-	close(to_child);
-	waitpid(child, NULL, 0);
-	close(from_child);
+	stop_child();
 	for (i = 0; i < 8; i++)
 		ll_event_free(events[i]);
 	ll_supervisor_free(sup);
@@ -585,7 +685,7 @@ static void test_live(void)
 /*
  * ll_event_answer_allow(): a creation is granted with what the open of the
  * new file needs (granting exactly the denied make_reg creates the file,
- * then its open fails without an event), a rename on both directories.
+ * then its open is asked about), a rename on both directories.
  */
 static void test_live_allow(void)
 {
@@ -600,10 +700,17 @@ static void test_live_allow(void)
 		return;
 	fcntl(ll_supervisor_fd(sup), F_SETFL, O_NONBLOCK);
 
-	/* Exactly the rights denied: created, then the open fails (no event). */
+	/*
+	 * Exactly the rights denied: created, then the open is asked about;
+	 * denied, the file stays.
+	 */
 	command('c', "c1/exact");
 	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "c1") && ll_event_access(ev) == MREG);
+	CHECK(ll_event_open_notified(ev));
 	CHECK(!ll_event_answer_grant(sup, ev, ll_event_access(ev), 0));
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "c1/exact") && ll_event_created(ev));
+	CHECK(ll_event_allow_once(ev) && ll_event_access(ev) == W && !ll_event_name(ev)[0]);
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
 	path_of(path, sizeof(path), "c1/exact");
 	CHECK(result() == EACCES && !stat(path, &st) && no_event(sup, ev));
 
@@ -630,9 +737,123 @@ static void test_live_allow(void)
 	/* c1, c2, m2 and m1, all recorded. */
 	CHECK(ll_supervisor_num_objects(sup) == 4);
 
-	close(to_child);
-	waitpid(child, NULL, 0);
-	close(from_child);
+	stop_child();
+	ll_event_free(ev);
+	ll_supervisor_free(sup);
+}
+
+/*
+ * The accesses that wait in the kernel's check: "once" is the kernel's
+ * answer (no rule, nothing committed, asked again next time), and the open
+ * of a file that its call created is granted on that file alone.
+ */
+static void test_live_once(void)
+{
+	struct ll_supervisor *sup = ll_supervisor_new(R | W | MREG, BIND, 0, true);
+	struct ll_event *ev = ll_event_new();
+	char path[128];
+	uint64_t transient;
+	struct stat st;
+	int fd;
+
+	CHECK(sup != NULL && ev != NULL);
+	if (!sup || !ev || start_child(sup))
+		return;
+	fcntl(ll_supervisor_fd(sup), F_SETFL, O_NONBLOCK);
+	CHECK(ll_kernel_event_flags() == (LANDLOCK_EVENT_ALLOW_ONCE | LANDLOCK_EVENT_CREATED));
+
+	/* Once: allowed, no rule; the same read asks again, and is denied. */
+	command('r', "o1");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "o1") && ll_event_allow_once(ev));
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_ONCE, path, sizeof(path), &transient) == 0);
+	CHECK(!path[0] && transient == 0);
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, true));
+	CHECK(result() == 0);
+	CHECK(ll_supervisor_num_objects(sup) == 0 && ll_supervisor_commits(sup) == 0);
+	command('r', "o1");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "o1"));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
+	CHECK(result() == EACCES);
+	/* A bind, the same. */
+	command('b', "20331");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && ll_event_allow_once(ev));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, true));
+	CHECK(result() == 0);
+	command('b', "20331");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && ll_event_port(ev) == 20331);
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
+	CHECK(result() == EACCES);
+	CHECK(ll_supervisor_num_objects(sup) == 0 && ll_supervisor_commits(sup) == 0);
+
+	/*
+	 * A directory where the child may create files but not write them:
+	 * the open of each new file is asked about, and granted on it alone.
+	 */
+	fd = open_path("cr");
+	CHECK(!ll_supervisor_grant_fd(sup, fd, MREG) && !ll_supervisor_commit(sup));
+	close(fd);
+	command('c', "cr/new");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr/new"));
+	CHECK(ll_event_created(ev) && ll_event_allow_once(ev) && !ll_event_object_is_dir(ev));
+	CHECK(ll_event_access(ev) == W && !ll_event_name(ev)[0]);
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == W);
+	CHECK(ll_event_answer_rule(ev, LL_ANSWER_OBJECT, path, sizeof(path), &transient) == W);
+	CHECK(path_is(ev, "cr/new") && !strcmp(path, ll_event_object_path(ev)) && !transient);
+	CHECK(!ll_event_answer_allow(sup, ev, 0));
+	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 2);
+	/* That file is writable now (not created again: no event). */
+	command('c', "cr/new");
+	CHECK(result() == 0 && no_event(sup, ev));
+	/* Not readable, and not the directory's next file. */
+	command('r', "cr/new");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr/new") && !ll_event_created(ev));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
+	CHECK(result() == EACCES);
+	command('C', "cr/other");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr/other") && ll_event_created(ev));
+	CHECK(ll_event_access(ev) == (R | W));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, false));
+	path_of(path, sizeof(path), "cr/other");
+	CHECK(result() == EACCES && !stat(path, &st));
+	/* Allowed once: created and opened, no rule. */
+	command('c', "cr/once");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr/once") && ll_event_created(ev));
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, true));
+	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 2);
+	/*
+	 * An unnamed file (O_TMPFILE, which the kernel does not count as
+	 * created): its path names nothing, no rule; allowed once.
+	 */
+	command('T', "cr");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && ll_event_allow_once(ev) && !ll_event_created(ev));
+	CHECK(strstr(ll_event_object_path(ev), " (deleted)") != NULL);
+	CHECK(ll_event_answer_allow(sup, ev, 0) == -1 && errno == ENOENT);
+	CHECK(!ll_event_answer(ll_supervisor_fd(sup), ev, true));
+	CHECK(result() == 0);
+
+	/*
+	 * A creation where nothing is allowed: with the creation right alone,
+	 * created, then its open asked about (ll_event_open_notified()).
+	 */
+	command('c', "cr2/new");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr2") && !ll_event_allow_once(ev));
+	CHECK(ll_event_open_notified(ev));
+	CHECK(!ll_event_answer_grant(sup, ev, ll_event_access(ev), 0));
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr2/new") && ll_event_created(ev));
+	CHECK(!ll_event_answer_allow(sup, ev, 0));
+	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 4);
+	/*
+	 * With O_NONBLOCK, the open cannot wait: not asked about (which a
+	 * kernel without /proc/TID/syscall, as UML, does not let it see).
+	 */
+	command('n', "cr3/new");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr3"));
+	CHECK(ll_event_open_notified(ev) == !!access("/proc/self/syscall", F_OK));
+	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == (MREG | R | W));
+	CHECK(!ll_event_answer_allow(sup, ev, 0));
+	CHECK(result() == 0 && no_event(sup, ev));
+
+	stop_child();
 	ll_event_free(ev);
 	ll_supervisor_free(sup);
 }
@@ -647,9 +868,11 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 
 int main(void)
 {
-	static const char *const files[] = { "a",   "b",  "c",	"d",  "e",  "f",   "t/f",
-					     "t/g", "s1", "s2", "s3", "s4", "m1/f" };
-	static const char *const dirs[] = { "sub", "t", "c1", "c2", "m1", "m2" };
+	static const char *const files[] = { "a",   "b",  "c",	"d",  "e",  "f",    "t/f",
+					     "t/g", "s1", "s2", "s3", "s4", "m1/f", "o1" };
+	static const char *const dirs[] = {
+		"sub", "t", "c1", "c2", "m1", "m2", "cr", "cr2", "cr3"
+	};
 	char path[128];
 	size_t i;
 
@@ -666,12 +889,14 @@ int main(void)
 	test_recv_arguments();
 	test_grant_errors();
 	test_grant_access();
+	test_answer_rule();
 	test_allow_errors();
 	if (ll_missing_feature(true)) {
 		printf("no supervisor notification in this kernel: live tests skipped\n");
 	} else {
 		test_live();
 		test_live_allow();
+		test_live_once();
 	}
 	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	printf("%d passed, %d failed\n", passed, failed);
