@@ -836,15 +836,20 @@ static void print_summary(const struct state *st)
 
 /* --- Deciding ------------------------------------------------------------ */
 
-/* The rights that allow @ev: see learn_rights(). */
-static uint64_t rights_for(const struct ll_event *ev)
+/*
+ * The rights that allow @ev: see learn_rights().  With @tight, a creation
+ * whose open the kernel will ask about gets the creation right alone: the
+ * open's rights go on the new file, when its own event comes (--permissive
+ * and --trace; --ask asks once per creation).
+ */
+static uint64_t rights_for(const struct ll_event *ev, bool tight)
 {
 	int flags = -1;
 
 	if (!ll_event_is_net(ev) && ll_event_name(ev)[0] && !ll_event_dest_name(ev)[0] &&
 	    (ll_event_access(ev) & LANDLOCK_ACCESS_FS_MAKE_REG))
 		flags = learn_open_flags(ll_event_tid(ev));
-	return learn_rights(ev, flags);
+	return learn_rights(ev, flags, tight && flags != -1 && ll_event_open_notified(ev));
 }
 
 /* Stages @access on the object at @path; 0 or -1. */
@@ -865,7 +870,10 @@ static int stage_path(struct state *st, const char *path, uint64_t access)
  * directory of a file: in one call (the answer carries the rule, committed
  * with it), which returns 0.  A rename or link needs rules on two
  * directories: they are staged for the batch's commit, and 1 says to answer
- * after it.  -1: not answered, to deny.
+ * after it.  -1: not answered, to deny.  An access that waits in the
+ * kernel's check on an object that its path no longer names (a file
+ * removed meanwhile, one made with O_TMPFILE) is allowed once, without a
+ * rule.
  */
 static int allow(struct state *st, const struct ll_event *ev, bool tree, uint64_t access)
 {
@@ -879,8 +887,12 @@ static int allow(struct state *st, const struct ll_event *ev, bool tree, uint64_
 				       stage_path(st, ll_event_dest_path(ev), access)
 			       ? -1
 			       : 1;
-	if (!tree || ll_event_object_is_dir(ev) || ll_event_name(ev)[0])
-		return ll_event_answer_grant(st->sup, ev, access, 0);
+	if (!tree || ll_event_object_is_dir(ev) || ll_event_name(ev)[0]) {
+		err = ll_event_answer_grant(st->sup, ev, access, 0);
+		if (err && errno == ENOENT && ll_event_allow_once(ev))
+			err = ll_event_answer(ll_supervisor_fd(st->sup), ev, true);
+		return err;
+	}
 	if (!ll_event_object_path(ev)[0])
 		return -1;
 	snprintf(dir, sizeof(dir), "%s", ll_event_object_path(ev));
@@ -1024,14 +1036,17 @@ static int ask(struct state *st, const struct ll_event *ev)
 		return 'd';
 	read_comm(ll_event_pid(ev), comm, sizeof(comm));
 	take_terminal(st);
+	/* "Once" says how: the kernel's one-off answer, or a rule for the call. */
 	fprintf(st->tty,
-		"\nlandlock-supervise: %s (pid %d) wants %s on %s%s%s\n"
-		"  [o] allow this object  [1] allow once  [t] allow its directory tree\n"
+		"\nlandlock-supervise: %s (pid %d) wants %s on %s%s%s%s\n"
+		"  [o] allow this object  [1] allow once (%s)  [t] allow its directory tree\n"
 		"  [d] deny  [n] deny always  > ",
 		comm, ll_event_pid(ev),
 		ll_access_names(ll_event_access(ev), ll_event_is_net(ev), names, sizeof(names)),
 		ll_event_object(ev, object, sizeof(object)),
-		ll_event_dest_path(ev)[0] ? " to " : "", ll_event_dest_path(ev));
+		ll_event_dest_path(ev)[0] ? " to " : "", ll_event_dest_path(ev),
+		ll_event_created(ev) ? " (a file it has just created)" : "",
+		ll_event_allow_once(ev) ? "this access, no rule" : "a rule until the call is over");
 	fflush(st->tty);
 	while (!(answer = read_answer(st))) {
 		fputs("  please answer o, 1, t, d or n > ", st->tty);
@@ -1246,7 +1261,11 @@ static int allow_answer(struct state *st, const struct ll_event *ev, int answer)
 	char path[4096], keep[4096] = "";
 	uint64_t transient, dest;
 	const uint64_t access = ll_event_answer_rule(ev, scope, path, sizeof(path), &transient);
+	int ret;
 
+	/* The kernel's one-off answer: this access alone, no rule at all. */
+	if (scope == LL_ANSWER_ONCE && ll_event_allow_once(ev))
+		return ll_event_answer(ll_supervisor_fd(st->sup), ev, true) ? -1 : 0;
 	if (ll_event_is_net(ev)) {
 		const uint64_t before = ll_supervisor_port_access(st->sup, ll_event_port(ev));
 
@@ -1270,7 +1289,18 @@ static int allow_answer(struct state *st, const struct ll_event *ev, int answer)
 	    (size_t)snprintf(keep, sizeof(keep), "%s/%s", strcmp(path, "/") ? path : "",
 			     ll_event_name(ev)) >= sizeof(keep))
 		keep[0] = '\0';
-	return grant_scoped(st, ev, path, access, transient, true, keep);
+	ret = grant_scoped(st, ev, path, access, transient, true, keep);
+	/*
+	 * A file that its path no longer names (removed meanwhile, or made
+	 * with O_TMPFILE) gets no rule: an access that waits in the check is
+	 * allowed once.
+	 */
+	if (ret < 0 && errno == ENOENT && ll_event_allow_once(ev) &&
+	    !ll_event_answer(ll_supervisor_fd(st->sup), ev, true)) {
+		fprintf(st->tty, "  %s: no rule, allowed once\n", path[0] ? path : "no path");
+		return 0;
+	}
+	return ret;
 }
 
 /* Records what --ask allowed, for --ask=OUT. */
@@ -1377,7 +1407,7 @@ static void handle_events(struct state *st)
 
 		st->events_seen++;
 		if (st->opt->permissive || st->opt->trace) {
-			const uint64_t access = rights_for(ev);
+			const uint64_t access = rights_for(ev, true);
 
 			/* Watched before the grant lets later accesses through. */
 			if (st->opt->trace && ll_trace_event(&st->trace, ev, st->inotify_fd))
@@ -1396,11 +1426,11 @@ static void handle_events(struct state *st)
 			if (answer == 'o' || answer == '1' || answer == 't') {
 				/* --ask=OUT learns as --permissive does. */
 				if (st->opt->ask_out && answer != '1' &&
-				    learn_prepare(&st->learned, ev, rights_for(ev)))
+				    learn_prepare(&st->learned, ev, rights_for(ev, false)))
 					out_of_memory(st, "ask");
 				ret = allow_answer(st, ev, answer);
 				if (ret >= 0 && answer != '1' &&
-				    learn_answer(st, ev, answer == 't', rights_for(ev)))
+				    learn_answer(st, ev, answer == 't', rights_for(ev, false)))
 					out_of_memory(st, "ask");
 			}
 			if (answer == 'n') {
@@ -2284,6 +2314,14 @@ int main(int argc, char **argv)
 			die(EXIT_FAIL, "%s", err);
 		if (err[0])
 			warn("%s", err);
+		/*
+		 * Whether the kernel asks about the opens of the files that calls
+		 * create (learning and tracing grant their rights on the files
+		 * then): probed now, before signals are handled, with a child of
+		 * its own.
+		 */
+		if (notify && (opt.permissive || opt.trace))
+			ll_kernel_event_flags();
 		supervisee_fd = ll_supervisee_get(ll_supervisor_fd(st.sup));
 		if (supervisee_fd < 0)
 			die(EXIT_FAIL, "cannot get the supervisee ruleset: %s", strerror(errno));

@@ -42,18 +42,19 @@ void learn_free(struct learn *learn)
 	strmap_free(&learn->unlisted);
 }
 
-uint64_t learn_rights(const struct ll_event *ev, int open_flags)
+uint64_t learn_rights(const struct ll_event *ev, int open_flags, bool open_notified)
 {
 	uint64_t access = ll_event_access(ev);
 
-	if (ll_event_is_net(ev) || !(access & LANDLOCK_ACCESS_FS_MAKE_REG) || open_flags == -1)
+	if (ll_event_is_net(ev) || !ll_event_name(ev)[0] || ll_event_dest_name(ev)[0] ||
+	    !(access & LANDLOCK_ACCESS_FS_MAKE_REG) || open_flags == -1 || open_notified)
 		return access;
 	/*
 	 * Reading and writing, whatever this open asked for: the grant covers
 	 * the directory, and a later creation there in another mode (e.g. a
 	 * compiler writing a .d file write-only, then the assembler creating a
-	 * .o read-write) would get a plain denial, since the kernel never asks
-	 * about the file a call has just created.
+	 * .o read-write) would get a plain denial, since this kernel does not
+	 * ask about the file a call has just created.
 	 */
 	return access | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
 }
@@ -333,6 +334,17 @@ int learn_event(struct learn *learn, const struct ll_event *ev, uint64_t access)
 {
 	if (ll_event_is_net(ev))
 		return learn_port(learn, ll_event_port(ev), access);
+	/*
+	 * The open of a file that its call created: the run created it (with
+	 * make_reg, which a rule allowed), and the rights of the open go where
+	 * those of its creation go.
+	 */
+	if (ll_event_created(ev))
+		return strmap_add(&learn->created, ll_event_object_path(ev)) &&
+				       !learn_path(learn, ll_event_object_path(ev),
+						   access | LANDLOCK_ACCESS_FS_MAKE_REG)
+			       ? 0
+			       : -1;
 	if (!ll_event_name(ev)[0])
 		return learn_path(learn, ll_event_object_path(ev), access);
 	if (learn_path(learn, ll_event_object_path(ev), access))

@@ -55,14 +55,16 @@ void learn_free(struct learn *learn);
 
 /*
  * The rights that allow @ev.  A regular file that an open() creates is
- * checked for that open right away, with no event (the kernel cannot restart
- * such an open): the directory's rule must also carry the open's rights.
- * @open_flags are that open's flags (O_RDONLY, O_WRONLY or O_RDWR), or -1 if
- * the event does not come from an open() (mknod, rename); -2 if unknown
- * (then both read_file and write_file).  Never truncate: a file just created
- * is not truncated by O_TRUNC.
+ * checked for that open right away: unless the kernel asks about that open
+ * (@open_notified: an event of its own, ll_event_created(), whose rights go
+ * on the new file), it denies it with no event, and the directory's rule
+ * must also carry the open's rights.  @open_flags are that open's flags
+ * (O_RDONLY, O_WRONLY or O_RDWR), or -1 if the event does not come from an
+ * open() (mknod, rename); -2 if unknown (then both read_file and
+ * write_file).  Never truncate: a file just created is not truncated by
+ * O_TRUNC.
  */
-uint64_t learn_rights(const struct ll_event *ev, int open_flags);
+uint64_t learn_rights(const struct ll_event *ev, int open_flags, bool open_notified);
 /* The open flags of the system call that @tid is blocked in, or -2. */
 int learn_open_flags(pid_t tid);
 
@@ -89,7 +91,10 @@ bool learn_is_proc_pid(const char *path);
 
 /*
  * Records that @access was granted for @ev; 0, or -1 with errno.  The
- * rights on /proc/PID and what is beneath it are learned on /proc.
+ * rights on /proc/PID and what is beneath it are learned on /proc.  The
+ * open of a file that its call created (ll_event_created()) notes the file
+ * as created, and its rights, with make_reg, go where the rights on what
+ * the run created go.
  */
 int learn_event(struct learn *learn, const struct ll_event *ev, uint64_t access);
 /* Records @access on @path (or its nearest ancestor that existed before). */

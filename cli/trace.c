@@ -8,7 +8,11 @@
  * and every directory beneath it are watched with inotify, which names every
  * later entry created, written, read, removed or renamed there (new
  * subdirectories are watched as they come, and what they already hold is
- * recorded as created), but not the process.
+ * recorded as created), but not the process.  A kernel that asks about the
+ * open of a file that its call created (LANDLOCK_EVENT_CREATED) lets the
+ * supervisor grant the creation right alone on the directory: the files
+ * there are then read and written with events of their own, and each new
+ * file gets its rights on itself.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -294,6 +298,22 @@ int ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotif
 			err |= add(trace, &trace->remove, path);
 		}
 		err |= watch_tree(trace, inotify_fd, ll_event_object_path(ev), false, 0);
+		return err ? -1 : 0;
+	}
+	/*
+	 * The open of a file that its call created (where a rule allowed the
+	 * creation): an output, which has nothing to read yet (unless it is
+	 * gone already).
+	 */
+	if (ll_event_created(ev)) {
+		struct stat st;
+
+		if (lstat(ll_event_object_path(ev), &st))
+			return err ? -1 : 0;
+		err |= add(trace, &trace->create, ll_event_object_path(ev));
+		if (ll_event_access(ev) & LANDLOCK_ACCESS_FS_WRITE_FILE)
+			err |= add(trace, &trace->write, ll_event_object_path(ev));
+		err |= add_by_pid(trace, pid, 'w', ll_event_object_path(ev));
 		return err ? -1 : 0;
 	}
 	if (ll_event_access(ev) & LANDLOCK_ACCESS_FS_EXECUTE)

@@ -48,6 +48,8 @@ void ll_trace_free(struct ll_trace *trace);
  * process (from /proc, if the event has a pid); for a creation, removal or
  * rename, watches the directory and every directory beneath it with inotify
  * before the grant lets later accesses there through without an event.
+ * The open of a file that its call created (ll_event_created()) records a
+ * creation (and a write if it writes), unless the file has no name.
  * Returns 0, or -1 with errno if memory ran out (trace->failed is then set).
  */
 int ll_trace_event(struct ll_trace *trace, const struct ll_event *ev, int inotify_fd);

@@ -136,13 +136,19 @@ static void test_narrow_rights(void)
 	struct ll_event *ev = event("/p", "new", MREG);
 
 	/* Any later creation there may open read-write. */
-	CHECK(learn_rights(ev, O_WRONLY | O_CREAT | O_TRUNC) == (MREG | W | R));
-	CHECK(learn_rights(ev, O_RDONLY | O_CREAT) == (MREG | W | R));
-	CHECK(learn_rights(ev, O_RDWR | O_CREAT) == (MREG | W | R));
-	CHECK(learn_rights(ev, -1) == MREG); /* mknod: no open */
-	CHECK(!(learn_rights(ev, -2) & T));  /* unknown: never truncate */
+	CHECK(learn_rights(ev, O_WRONLY | O_CREAT | O_TRUNC, false) == (MREG | W | R));
+	CHECK(learn_rights(ev, O_RDONLY | O_CREAT, false) == (MREG | W | R));
+	CHECK(learn_rights(ev, O_RDWR | O_CREAT, false) == (MREG | W | R));
+	CHECK(learn_rights(ev, -1, false) == MREG); /* mknod: no open */
+	CHECK(!(learn_rights(ev, -2, false) & T));  /* unknown: never truncate */
+	/* A kernel that asks about the open: its rights go on the new file. */
+	CHECK(learn_rights(ev, O_WRONLY | O_CREAT, true) == MREG);
 	ev = event("/p", "d", MDIR);
-	CHECK(learn_rights(ev, -2) == MDIR);
+	CHECK(learn_rights(ev, -2, false) == MDIR);
+	/* An open of the new file, a rename: their own rights. */
+	ev = event("/p/new", NULL, W);
+	ev->allow_once = ev->created = true;
+	CHECK(learn_rights(ev, O_WRONLY | O_CREAT, false) == W);
 	/* This process is not blocked in an open(): not an open. */
 	CHECK(learn_open_flags(getpid()) != O_WRONLY);
 }
@@ -175,6 +181,64 @@ static void test_learn_created(void)
 	learn_free(&l);
 }
 
+/*
+ * A kernel that asks about the open of a file that its call created: the
+ * creation is learned with make_reg alone, and the open's own event (its
+ * object the new file) as a creation there, with the rights it used: not
+ * read_file for a file only written.
+ */
+static void test_learn_created_open(void)
+{
+	char dir[] = "/tmp/cli_test_created.XXXXXX", path[256];
+	struct ll_event *ev;
+	struct ll_trace trace;
+	struct learn l;
+
+	learn_init(&l);
+	ll_trace_init(&trace);
+	CHECK(!learn_event(&l, event("/p/out", "a.o", MREG), MREG));
+	ev = event("/p/out/a.o", NULL, W);
+	ev->allow_once = ev->created = true;
+	CHECK(!learn_event(&l, ev, W));
+	CHECK(!ll_trace_event(&trace, ev, -1));
+	/* Created where a rule allowed it (no event for the creation). */
+	ev = event("/p/out/b.o", NULL, W | R);
+	ev->allow_once = ev->created = true;
+	CHECK(!learn_event(&l, ev, W | R));
+	CHECK(rule(&l, "/p/out") == (MREG | W | R));
+	CHECK(!strmap_contains(&l.rules, "/p/out/a.o") && !strmap_contains(&l.rules, "/p/out/b.o"));
+	CHECK(strmap_contains(&l.created, "/p/out/b.o"));
+	/* Generalised as a creation: a rerun truncates and replaces. */
+	CHECK(learn_generalise(rule(&l, "/p/out")) == (MREG | W | R | T | RM));
+	learn_free(&l);
+	learn_init(&l);
+	ev = event("/p/out/c.o", NULL, W);
+	ev->allow_once = ev->created = true;
+	CHECK(!learn_event(&l, ev, W));
+	CHECK(rule(&l, "/p/out") == (MREG | W));
+	learn_free(&l);
+	/*
+	 * Traced as created and written, not read; not at all once gone
+	 * ("DIR/#123 (deleted)").
+	 */
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/a.o", dir);
+	CHECK(!close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)));
+	ll_trace_free(&trace);
+	ll_trace_init(&trace);
+	ev = event(path, NULL, W | R);
+	ev->allow_once = ev->created = true;
+	CHECK(!ll_trace_event(&trace, ev, -1));
+	CHECK(strmap_contains(&trace.create, path) && strmap_contains(&trace.write, path) &&
+	      !trace.read.count && !trace.first.count);
+	CHECK(!unlink(path) && !rmdir(dir));
+	snprintf(path, sizeof(path), "%s/#123 (deleted)", dir);
+	ev = event(path, NULL, W);
+	ev->allow_once = ev->created = true;
+	CHECK(!ll_trace_event(&trace, ev, -1) && trace.create.count == 1);
+	ll_trace_free(&trace);
+}
+
 /* A rename: rules on both directories; traced as a rename and a creation. */
 static void test_rename(void)
 {
@@ -186,7 +250,7 @@ static void test_rename(void)
 	snprintf(ev->dest_name, sizeof(ev->dest_name), "new");
 	learn_init(&l);
 	ll_trace_init(&trace);
-	CHECK(learn_rights(ev, -1) == ll_event_access(ev));
+	CHECK(learn_rights(ev, -1, false) == ll_event_access(ev));
 	CHECK(!learn_event(&l, ev, ll_event_access(ev)));
 	CHECK(rule(&l, "/p/src") == ll_event_access(ev) &&
 	      rule(&l, "/p/dst") == ll_event_access(ev));
@@ -646,6 +710,7 @@ int main(void)
 	test_strmap();
 	test_narrow_rights();
 	test_learn_created();
+	test_learn_created_open();
 	test_rename();
 	test_trace_rules();
 	test_fold_limits();
