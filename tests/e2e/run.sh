@@ -305,10 +305,10 @@ t_permissive_no_base() {
 }
 
 # 7c. Learned rules are the narrowest that replay: reads and writes per
-# file; creating a file grants on its directory the creation, read_file and
-# write_file (the kernel checks the new file's open without an event,
-# whatever its mode), with truncate and remove_file for a rerun over its
-# outputs; a file of another directory stays denied.
+# file; creating a file grants on its directory the creation and what the
+# new file's open used (write_file: the kernel asks about that open), with
+# truncate and remove_file for a rerun over its outputs; a file of another
+# directory, and one beside the new file, stay denied.
 t_permissive_narrow() {
 	mkdir -p nr/d nr/e; echo a >nr/d/in; echo b >nr/d/other; echo s >nr/e/secret
 	local job='cat nr/d/in >/dev/null; echo x >>nr/d/in; echo y >nr/d/new'
@@ -320,7 +320,8 @@ rules = {}
 for e in p["pathBeneath"]:
     for x in e["parent"]:
         rules.setdefault(x, set()).update(e["allowedAccess"])
-want = {"make_reg", "read_file", "write_file", "truncate", "remove_file"}
+# The new file was only written: no read_file on its directory.
+want = {"make_reg", "write_file", "truncate", "remove_file"}
 assert rules.get(d) == want, rules.get(d)
 assert rules.get(d + "/in") == {"read_file", "write_file"}, rules.get(d + "/in")
 assert d + "/other" not in rules and d + "/new" not in rules, rules
@@ -328,7 +329,8 @@ P
 	rm nr/d/new
 	"$tool" --base "$base" --policy nr/learned.json --log nr/replay.jsonl -- sh -c "$job" &&
 		[ ! -s nr/replay.jsonl ] || { cat nr/replay.jsonl; return 1; }
-	! "$tool" --base "$base" --policy nr/learned.json -- cat nr/e/secret 2>/dev/null
+	! "$tool" --base "$base" --policy nr/learned.json -- cat nr/e/secret 2>/dev/null &&
+		! "$tool" --base "$base" --policy nr/learned.json -- cat nr/d/other 2>/dev/null
 }
 
 # 7e. Many files: each read is granted on its own (the supervisor's rules
@@ -543,6 +545,45 @@ t_ask_scopes() {
 	local rc=$?
 	[ $rc -eq 0 ] && [ "$(grep -o 'bound' as/out | wc -l)" -eq 1 ] && grep -q end as/out &&
 		[ -e as/d/two ] && [ ! -e as/d/three ] || { echo "rc=$rc"; cat as/out; ls as/d; return 1; }
+}
+
+# 7p. --ask "allow once" on an open, which waits in the kernel's check: the
+# kernel's one-off answer, no rule at all, so that a second open of the same
+# file right after, by the same process, asks again (a rule committed for
+# the call, even one withdrawn after it, would let it through unasked).
+t_ask_once_kernel() {
+	rm -rf ak; mkdir -p ak; echo secret >ak/f
+	local job='exec 3<ak/f 4<ak/f; cat <&3; cat <&4; echo end'
+	t_ask__drive ak/out e:'wants read_file on .*/ak/f\s+\[o\][^\n]*\[1\] allow once \(this access, no rule\)' s:'1\n' \
+		e:'wants read_file on .*/ak/f\s+\[o\][^\n]*\[1\] allow once \(this access, no rule\)' s:'1\n' e:'end' -- \
+		"$tool" --base "$base" --ask=ak/answers.json --log ak/log.jsonl -- sh -c "$job"
+	local rc=$?
+	[ $rc -eq 0 ] && [ "$(grep -c '^secret' ak/out)" -eq 2 ] || { echo "rc=$rc"; cat ak/out; return 1; }
+	[ "$(grep -c '"decision":"allow"' ak/log.jsonl)" -eq 2 ] || { cat ak/log.jsonl; return 1; }
+	! grep -q "ak/f" ak/answers.json || { cat ak/answers.json; return 1; }
+}
+
+# 7q. --ask where a rule lets the command create files but not write them
+# (make_reg on the directory): the open of each new file is asked about on
+# the file itself; [o] puts the rule on that file alone, so that reading it
+# and writing the directory's next new file ask again.
+t_ask_created() {
+	rm -rf ac2; mkdir -p ac2/d
+	cat >ac2/p.json <<J
+{"abi": 6, "ruleset": [{"handledAccessFs": ["abi.all"]}],
+ "pathBeneath": [{"allowedAccess": ["make_reg"], "parent": ["$work/ac2/d"]}]}
+J
+	local job='echo one >ac2/d/new && cat ac2/d/new; echo two >ac2/d/new2; echo end'
+	t_ask__drive ac2/out e:'wants write_file on .*/ac2/d/new \(a file it has just created\)' s:'o\n' \
+		e:'wants read_file on .*/ac2/d/new\s' s:'d\n' \
+		e:'wants write_file on .*/ac2/d/new2 \(a file it has just created\)' s:'d\n' e:'end' -- \
+		"$tool" --base "$base" --policy ac2/p.json --ask=ac2/answers.json -- sh -c "$job"
+	local rc=$?
+	[ $rc -eq 0 ] && ! grep -q '^one' ac2/out && [ "$(cat ac2/d/new)" = one ] &&
+		[ -e ac2/d/new2 ] && [ ! -s ac2/d/new2 ] || { echo "rc=$rc"; cat ac2/out; ls -l ac2/d; return 1; }
+	# Learned as a creation: its directory (the file does not exist from clean).
+	learn_rules ac2/answers.json >ac2/rules
+	grep -qx "$work/ac2/d make_reg,remove_file,truncate,write_file" ac2/rules || { cat ac2/rules; return 1; }
 }
 
 # 7i. The library's events in this kernel (tests/user/events_test.c):
@@ -989,6 +1030,78 @@ t_learn_ask() {
 	grep -q built lak-r.out
 }
 
+# 14j. A kernel that asks about the open of a file that its call created:
+# learning grants the creation right alone on the directories, and each new
+# file's rights on the file itself while the run goes on (its log shows the
+# opens of the new files), so that the files that were already in those
+# directories stay asked about: a file read there after the creations is
+# learned on itself, and the learned directories get what the new files
+# used (write_file), not read_file.  It replays from clean and over its
+# outputs with no event; what it did not read there stays denied.
+t_learn_created() {
+	local d=$work/lcr
+	rm -rf "$d"; mkdir -p "$d/out/sub"; learn_env "$work/lcr.env"; cd "$d" || return 1
+	echo in >out/in; echo old >out/sub/old; echo secret >out/sub/secret
+	cat >job.sh <<'S'
+set -e
+cat out/in >out/a.txt
+echo b >out/sub/b.txt
+mkdir -p out/sub/deep
+echo c >out/sub/deep/c.txt
+cat out/sub/old >/dev/null
+S
+	"$tool" --base "$base" --permissive=lcr.json --log learn.jsonl -- sh job.sh || return 1
+	python3 - learn.jsonl "$d" <<'P' || return 1
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+d = sys.argv[2]
+def find(obj):
+    return [e for e in events if e.get("object") == obj]
+# The creations: make_reg alone on the directory; the opens: on the new files.
+for f in ("out/a.txt", "out/sub/b.txt", "out/sub/deep/c.txt"):
+    opens = [e for e in find(d + "/" + f) if e["access"] == ["write_file"]]
+    assert opens, (f, events)
+# The file read after creations in its directory: an event of its own.
+assert [e for e in find(d + "/out/sub/old") if "read_file" in e["access"]], events
+P
+	learn_rules lcr.json >lcr.rules
+	grep -qx "$d/out make_reg,remove_file,truncate,write_file" lcr.rules &&
+		grep -qx "$d/out/in read_file" lcr.rules &&
+		grep -qx "$d/out/sub make_dir,make_reg,remove_file,truncate,write_file" lcr.rules &&
+		grep -qx "$d/out/sub/old read_file" lcr.rules || { cat lcr.rules; return 1; }
+	! grep -E "^$d(/out(/sub)?)? .*read_file" lcr.rules || { cat lcr.rules; return 1; }
+	# Over its outputs, then from clean, then over them again.
+	learn_replay r1 lcr.json --base "$base" -- sh job.sh || return 1
+	rm -rf out/a.txt out/sub/b.txt out/sub/deep
+	learn_replay r2 lcr.json --base "$base" -- sh job.sh || return 1
+	[ "$(cat out/sub/deep/c.txt)" = c ] || return 1
+	learn_replay r3 lcr.json --base "$base" -- sh job.sh || return 1
+	! "$tool" --base "$base" --policy lcr.json -- cat out/sub/secret 2>/dev/null || return 1
+	! "$tool" --base "$base" --policy lcr.json -- cat out/a.txt 2>/dev/null || return 1
+}
+
+# 14k. Tracing the same kind of run: the new files are traced as created
+# and written by their process, from the events of their opens, and a file
+# read where files were created comes with its process too.
+t_trace_created() {
+	local d=$work/tcr
+	rm -rf "$d"; mkdir -p "$d/out"; cd "$d" || return 1
+	echo old >out/old
+	"$tool" --base "$base" --trace=trace.json --log trace.jsonl -- \
+		sh -c 'echo a >out/a.txt; cat out/old >/dev/null; echo b >out/b.txt' || return 1
+	python3 - trace.json trace.jsonl "$d" <<'P'
+import json, sys
+t = json.load(open(sys.argv[1]))
+events = [json.loads(l) for l in open(sys.argv[2])]
+d = sys.argv[3]
+for f in ("out/a.txt", "out/b.txt"):
+    assert d + "/" + f in t["create"] and d + "/" + f in t["write"], t
+    assert [e for e in events if e.get("object") == d + "/" + f and e["access"] == ["write_file"]], events
+assert d + "/out/old" in t["read"], t
+assert [e for e in events if e.get("object") == d + "/out/old"], events
+P
+}
+
 # 14g. Tight: --fold never reaches a credential directory or a directory
 # with files the run did not read; what it did not read stays denied.
 t_learn_fold_tight() {
@@ -1193,9 +1306,10 @@ t_opt_explain_dry_run() {
 tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t_lifecycle t_uapi_fuzz t_uapi_fuzz_threads t_bench_smoke t_alternatives t_sample_supervisor t_doc_example t_policy t_watch t_watch_replace t_watch_clear \
 	t_watch_commit_ruleset t_watch_intersect_ruleset t_watch_names t_permissive_replay t_permissive_fold t_permissive_no_base \
 	t_permissive_narrow t_permissive_many t_permissive_rename t_permissive_net t_signals t_log_fields t_ask_pty \
-	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_ask_scopes t_trace_build t_trace_nested t_trace_base_rule t_errors t_exit_status t_lib_events \
+	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_ask_scopes t_ask_once_kernel t_ask_created \
+	t_trace_build t_trace_nested t_trace_base_rule t_trace_created t_errors t_exit_status t_lib_events \
 	t_learn_c_project t_learn_c_project_base t_learn_c_fresh t_learn_rerun t_learn_python t_learn_git \
-	t_learn_mktemp t_learn_proc t_learn_ask t_learn_fold_tight \
+	t_learn_mktemp t_learn_proc t_learn_ask t_learn_fold_tight t_learn_created \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
