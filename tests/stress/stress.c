@@ -17,7 +17,9 @@
  * _COMMIT_STAGED), received in batches of 1 to 4 with elements of the older,
  * current and a larger size, with paths or not.
  * Checks that every access that succeeded was allowed by a version committed
- * during it (a grant's commit included), that accesses fail with EACCES only
+ * during it (a grant's commit included) or, for an open or bind waiting in
+ * the hook (LANDLOCK_EVENT_ALLOW_ONCE), by a plain "allow" of this access,
+ * that accesses fail with EACCES only
  * (no restart code or EINTR leaks), that every event got one answer, that
  * received events are what the kernel says (filled size, zeroed tail, the
  * path that readlink() gives for the object's descriptor, the directory
@@ -105,6 +107,8 @@ static const __u64 op_right[] = { R, MK, RM, BIND };
 struct record {
 	double start, end;
 	int op, object, err;
+	/* Layers whose supervisor allowed this access once (in the hook). */
+	unsigned int once;
 };
 
 /*
@@ -127,6 +131,11 @@ struct slot {
 	double ans_time;
 	/* Events of the access numbered ev_seq[L] that layer L's supervisor got. */
 	unsigned int ev_seq[MAX_LAYERS], ev_count[MAX_LAYERS];
+	/*
+	 * The access that layer L's supervisor allowed once, without a rule
+	 * (LANDLOCK_EVENT_ALLOW_ONCE), plus one; 0 if none.
+	 */
+	unsigned int once_seq[MAX_LAYERS];
 };
 
 /* An event as received (nested runs). */
@@ -134,6 +143,8 @@ struct event_record {
 	double after, received; /* the access was checked in between */
 	__u64 access;
 	int layer, net, object;
+	/* Inner layers that had allowed this access once (in the hook). */
+	unsigned int once;
 };
 
 /* Shared by all the processes of a run (MAP_SHARED). */
@@ -457,9 +468,10 @@ static enum answer nested_answer(const struct landlock_supervisor_event *event, 
 	const __u64 handled = net ? BIND : R | MK | RM;
 	const int object = event_object(event);
 	struct slot *const slot = find_slot(event->tid);
-	unsigned int seq;
+	unsigned int seq, once = 0;
 	unsigned long i;
 	double after;
+	int k;
 
 	/* Each access needs one right: its event is about this right only. */
 	if (!event->access || (event->access & (event->access - 1)) || (event->access & ~handled) ||
@@ -476,13 +488,21 @@ static enum answer nested_answer(const struct landlock_supervisor_event *event, 
 	/* The worker waits in this access: its slot does not change meanwhile. */
 	seq = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
 	after = slot->start;
-	/* Asked again after an answer: checked again after this answer. */
-	if (__atomic_load_n(&slot->ans_seq, __ATOMIC_ACQUIRE) == seq && slot->ans_time > after)
+	/*
+	 * Asked again after an answer of a restarting event: checked again
+	 * after this answer.  In the hook (LANDLOCK_EVENT_ALLOW_ONCE), the
+	 * layers are asked one after the other about the same check.
+	 */
+	if (!(event->flags & LANDLOCK_EVENT_ALLOW_ONCE) &&
+	    __atomic_load_n(&slot->ans_seq, __ATOMIC_ACQUIRE) == seq && slot->ans_time > after)
 		after = slot->ans_time;
+	for (k = 0; k < MAX_LAYERS; k++)
+		if (__atomic_load_n(&slot->once_seq[k], __ATOMIC_ACQUIRE) == seq + 1)
+			once |= 1U << k;
 	i = __atomic_fetch_add(&shared->num_events, 1, __ATOMIC_RELAXED);
 	if (i < MAX_EVENTS)
-		shared->events[i] = (struct event_record){ after,	received, event->access,
-							   layer_index, net,	  object };
+		shared->events[i] = (struct event_record){ after,  received, event->access, layer_index,
+							   net,	   object,   once };
 	if (slot->ev_seq[layer_index] != seq) {
 		slot->ev_seq[layer_index] = seq;
 		slot->ev_count[layer_index] = 0;
@@ -678,19 +698,31 @@ static void *answerer(void *arg)
 
 			lv->events++;
 			check_received(event, flags);
+			slot = find_slot(event->tid);
 			if (nested) {
 				answer = nested_answer(event, received, &seed);
-				slot = find_slot(event->tid);
 			} else {
 				answer = rand_r(&seed) % 2   ? ANSWER_DENY
 					 : rand_r(&seed) % 3 ? ANSWER_ALLOW
 							     : ANSWER_GRANT;
 			}
+			/*
+			 * A one-off allow for a task without a slot (a child of
+			 * a fork storm) could not be told from the versions.
+			 */
+			if (!slot && answer == ANSWER_ALLOW &&
+			    (event->flags & LANDLOCK_EVENT_ALLOW_ONCE))
+				answer = ANSWER_DENY;
 			response.decision = answer == ANSWER_DENY ? LANDLOCK_SUPERVISOR_DENY
 								  : LANDLOCK_SUPERVISOR_ALLOW;
 			if (slot) {
 				slot->ans_time = now();
 				__atomic_store_n(&slot->ans_seq, slot->seq, __ATOMIC_RELEASE);
+				/* Waiting in the hook: this access is allowed, once. */
+				if (answer == ANSWER_ALLOW &&
+				    (event->flags & LANDLOCK_EVENT_ALLOW_ONCE))
+					__atomic_store_n(&slot->once_seq[layer_index],
+							 slot->seq + 1, __ATOMIC_RELEASE);
 			}
 			if (answer == ANSWER_GRANT)
 				err = send_grant(event, &response, &seed);
@@ -708,13 +740,18 @@ static void *answerer(void *arg)
 	return NULL;
 }
 
-static void record(int op, int object, double start, int err)
+static void record(const struct slot *slot, int op, int object, double start, int err)
 {
 	const unsigned long i = __atomic_fetch_add(&shared->num_records, 1, __ATOMIC_RELAXED);
+	unsigned int once = 0;
+	int k;
 
+	for (k = 0; slot && k < MAX_LAYERS; k++)
+		if (__atomic_load_n(&slot->once_seq[k], __ATOMIC_ACQUIRE) == slot->seq + 1)
+			once |= 1U << k;
 	if (i >= MAX_RECORDS)
 		return;
-	shared->records[i] = (struct record){ start, now(), op, object, err };
+	shared->records[i] = (struct record){ start, now(), op, object, err, once };
 }
 
 struct worker_arg {
@@ -742,7 +779,7 @@ static void *work(void *data)
 	char path[160];
 	int n = 0;
 
-	if (nested) {
+	{
 		const unsigned long i = __atomic_fetch_add(&shared->num_slots, 1, __ATOMIC_RELAXED);
 
 		if (i < MAX_SLOTS) {
@@ -763,7 +800,7 @@ static void *work(void *data)
 			err = fd < 0 ? errno : 0;
 			if (fd >= 0)
 				close(fd);
-			record(op, d, start, err);
+			record(slot, op, d, start, err);
 			break;
 		case OP_CREATE:
 			/* Unique: a denied removal leaves the file there. */
@@ -777,7 +814,7 @@ static void *work(void *data)
 				fd = open(path, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0644);
 				err = fd < 0 ? errno : 0;
 			}
-			record(op, d, start, err);
+			record(slot, op, d, start, err);
 			if (fd < 0)
 				break;
 			if (fd > 0)
@@ -787,7 +824,7 @@ static void *work(void *data)
 				const double s2 = begin(slot);
 
 				err = unlink(path) ? errno : 0;
-				record(OP_UNLINK, d, s2, err);
+				record(slot, OP_UNLINK, d, s2, err);
 			}
 			break;
 		case OP_BIND: {
@@ -800,7 +837,7 @@ static void *work(void *data)
 			err = bind(s, (const struct sockaddr *)&addr, sizeof(addr)) ? errno : 0;
 			close(s);
 			/* EADDRINUSE: another worker holds the port right now. */
-			record(op, d, start, err == EADDRINUSE ? 0 : err);
+			record(slot, op, d, start, err == EADDRINUSE ? 0 : err);
 			break;
 		}
 		default: {
@@ -827,7 +864,7 @@ static void *work(void *data)
 				}
 				if (child < 0 || waitpid(child, &status, 0) != child)
 					break;
-				record(OP_READ, d, s2,
+				record(NULL, OP_READ, d, s2,
 				       WIFEXITED(status) ? WEXITSTATUS(status) : EINTR);
 			}
 			break;
@@ -1079,7 +1116,8 @@ static unsigned long check_events(void)
 			continue;
 		}
 		for (j = e->layer + 1; j < num_layers; j++) {
-			if (some_allow(&shared->layers[j], e->net, e->object, right, e->after,
+			if ((e->once & (1U << j)) ||
+			    some_allow(&shared->layers[j], e->net, e->object, right, e->after,
 				       e->received))
 				continue;
 			if (bad++ < 5)
@@ -1209,7 +1247,8 @@ int main(int argc, char **argv)
 		if (r->err == 0) {
 			allowed++;
 			for (k = 0; k < num_layers; k++) {
-				if (some_allow(&shared->layers[k], net, r->object, right, r->start,
+				if ((r->once & (1U << k)) ||
+				    some_allow(&shared->layers[k], net, r->object, right, r->start,
 					       r->end))
 					continue;
 				if (unexplained++ < 5)
