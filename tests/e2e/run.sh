@@ -550,17 +550,23 @@ t_ask_scopes() {
 # 7p. --ask "allow once" on an open, which waits in the kernel's check: the
 # kernel's one-off answer, no rule at all, so that a second open of the same
 # file right after, by the same process, asks again (a rule committed for
-# the call, even one withdrawn after it, would let it through unasked).
+# the call, even one withdrawn after it, would let it through).  A creation,
+# which the kernel cannot answer once, gets a rule until the call is over,
+# and the question says so.
 t_ask_once_kernel() {
-	rm -rf ak; mkdir -p ak; echo secret >ak/f
-	local job='exec 3<ak/f 4<ak/f; cat <&3; cat <&4; echo end'
-	t_ask__drive ak/out e:'wants read_file on .*/ak/f\s+\[o\][^\n]*\[1\] allow once \(this access, no rule\)' s:'1\n' \
-		e:'wants read_file on .*/ak/f\s+\[o\][^\n]*\[1\] allow once \(this access, no rule\)' s:'1\n' e:'end' -- \
+	rm -rf ak; mkdir -p ak/d; echo secret >ak/f; echo x >ak/barrier
+	local job='exec 3<ak/f 4<ak/f; cat <&3; cat <&4; echo one >ak/d/new1; cat ak/barrier; echo two >ak/d/new2; echo end'
+	local q='\s+\[o\][^\n]*\[1\] allow once'
+	t_ask__drive ak/out e:"wants read_file on .*/ak/f$q \\(this access, no rule\\)" s:'1\n' \
+		e:"wants read_file on .*/ak/f$q \\(this access, no rule\\)" s:'1\n' \
+		e:"wants make_reg on .*/ak/d/new1$q \\(a rule until the call is over\\)" s:'1\n' \
+		e:'wants read_file on .*/ak/barrier' s:'d\n' e:'wants make_reg on .*/ak/d/new2' s:'d\n' e:'end' -- \
 		"$tool" --base "$base" --ask=ak/answers.json --log ak/log.jsonl -- sh -c "$job"
 	local rc=$?
-	[ $rc -eq 0 ] && [ "$(grep -c '^secret' ak/out)" -eq 2 ] || { echo "rc=$rc"; cat ak/out; return 1; }
-	[ "$(grep -c '"decision":"allow"' ak/log.jsonl)" -eq 2 ] || { cat ak/log.jsonl; return 1; }
-	! grep -q "ak/f" ak/answers.json || { cat ak/answers.json; return 1; }
+	[ $rc -eq 0 ] && [ "$(grep -c '^secret' ak/out)" -eq 2 ] && [ "$(cat ak/d/new1)" = one ] &&
+		[ ! -e ak/d/new2 ] || { echo "rc=$rc"; cat ak/out; ls ak/d; return 1; }
+	[ "$(grep -c '"decision":"allow"' ak/log.jsonl)" -eq 3 ] || { cat ak/log.jsonl; return 1; }
+	! grep -q "ak/" ak/answers.json || { cat ak/answers.json; return 1; }
 }
 
 # 7q. --ask where a rule lets the command create files but not write them
