@@ -421,6 +421,8 @@ cmd_bisect() {
 	last=$(git -C "$K" rev-parse core)
 	for c in $commits; do
 		n=$((n + 1))
+		# LL_BISECT_FROM=N: start at core patch N (after a change to it).
+		[ "$n" -ge "${LL_BISECT_FROM:-1}" ] || continue
 		git -C "$wt" checkout -q -f --detach "$c"
 		git -C "$wt" clean -q -fdx
 		cp "$O/.config" "$o/.config"
