@@ -494,16 +494,29 @@ LL_EXPORT uint32_t ll_kernel_event_flags(void);
  * on a directory), whether the kernel will ask about the open of the new
  * file (an event with ll_event_created()) if the directory's rules do not
  * allow it: this kernel's events have LANDLOCK_EVENT_CREATED, the call is an
- * open() without O_NONBLOCK (read from /proc/TID/syscall while the
- * requester waits; a kernel without it, as User-Mode Linux, tells no
- * system call: any creation is then taken for such an open, and one by
- * mknod() or with O_NONBLOCK, as touch(1) does, is not asked about), and
- * the directory is not on a file system that creates and opens in one step
- * (NFS, 9p, FUSE, CIFS, Ceph, GFS2, vboxsf).  Then a grant of the creation
- * right alone creates the file, and the open's rights can be granted on the
- * new file alone.  False for anything else, or when it cannot tell.
+ * open(), openat(), openat2() or creat(), whatever its flags (with
+ * O_NONBLOCK too, as touch(1) opens), and not mknod()
+ * (ll_event_open_flags(); a kernel that tells no system call, as User-Mode
+ * Linux, lets any creation be taken for an open), and the directory is not
+ * on a file system that creates and opens in one step (NFS, 9p, FUSE, CIFS,
+ * Ceph, GFS2, vboxsf).  Then a grant of the creation right alone creates
+ * the file, and the open's rights can be granted on the new file alone.
+ * False for anything else, or when it cannot tell.
  */
 LL_EXPORT bool ll_event_open_notified(const struct ll_event *event);
+
+/* ll_event_open_flags() when the requester is in no open. */
+#define LL_OPEN_OTHER (-1)   /* another system call: mknod(), rename(), bind()... */
+#define LL_OPEN_UNKNOWN (-2) /* cannot tell: the thread is gone, not visible, running */
+#define LL_OPEN_UNTOLD (-3)  /* no /proc/TID/syscall in this kernel (User-Mode Linux) */
+/*
+ * The flags of the open() that the requester of @event is in (open(),
+ * openat(), openat2(), or creat(): O_CREAT | O_WRONLY | O_TRUNC), read from
+ * /proc/TID/syscall (and, for openat2(), its struct open_how in the
+ * requester's memory): call it before answering, while the requester
+ * waits.  0 or more, or LL_OPEN_OTHER, LL_OPEN_UNKNOWN, LL_OPEN_UNTOLD.
+ */
+LL_EXPORT long ll_event_open_flags(const struct ll_event *event);
 
 /* "/dir/name", "/path" or "tcp port N" of the event's object, for display. */
 LL_EXPORT const char *ll_event_object(const struct ll_event *event, char *buf, size_t len);

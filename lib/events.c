@@ -460,14 +460,9 @@ static bool opens_in_one_step(long type)
 	return false;
 }
 
-/*
- * The flags of the open(2) that thread @tid is in (its system call, from
- * /proc), -1 if it is in another system call, -2 if unknown, -3 if the
- * kernel does not tell any task's (no /proc/TID/syscall, as in User-Mode
- * Linux).
- */
-static long open_flags(pid_t tid)
+long ll_event_open_flags(const struct ll_event *event)
 {
+	const pid_t tid = event->tid;
 	unsigned long long args[6] = { 0 };
 	char path[64];
 	long nr = -1;
@@ -479,13 +474,14 @@ static long open_flags(pid_t tid)
 	if (!f)
 		return tid > 0 && access("/proc/self/syscall", F_OK) && errno == ENOENT &&
 				       !access("/proc/self/stat", F_OK)
-			       ? -3
-			       : -2;
+			       ? LL_OPEN_UNTOLD
+			       : LL_OPEN_UNKNOWN;
 	n = fscanf(f, "%ld %llx %llx %llx %llx %llx %llx", &nr, &args[0], &args[1], &args[2],
 		   &args[3], &args[4], &args[5]);
 	fclose(f);
+	/* "running", or a task between two system calls: no arguments. */
 	if (n < 4)
-		return -2;
+		return LL_OPEN_UNKNOWN;
 	switch (nr) {
 #ifdef SYS_open
 	case SYS_open:
@@ -493,7 +489,7 @@ static long open_flags(pid_t tid)
 #endif
 #ifdef SYS_creat
 	case SYS_creat:
-		return O_WRONLY;
+		return O_CREAT | O_WRONLY | O_TRUNC;
 #endif
 	case SYS_openat:
 		return (long)(unsigned int)args[2];
@@ -506,12 +502,12 @@ static long open_flags(pid_t tid)
 
 		/* struct open_how begins with the flags. */
 		if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != sizeof(flags))
-			return -2;
+			return LL_OPEN_UNKNOWN;
 		return (long)(unsigned int)flags;
 	}
 #endif
 	default:
-		return -1;
+		return LL_OPEN_OTHER; /* mknod(), rename(), link(), bind()... */
 	}
 }
 
@@ -529,11 +525,14 @@ bool ll_event_open_notified(const struct ll_event *event)
 	if (opens_in_one_step(fs.f_type))
 		return false;
 	/*
-	 * Without the system calls in /proc, an open is taken to wait: one
-	 * with O_NONBLOCK (touch(1)) is then denied the open of its new file.
+	 * The open of a file that an open() created waits in its check,
+	 * whatever its flags (with O_NONBLOCK too, as touch(1) opens): not
+	 * another system call (mknod() opens nothing), nor one that cannot be
+	 * told.  Without the system calls in /proc, a creation is taken for an
+	 * open(): if it was mknod(), the creation right alone was all it needed.
 	 */
-	flags = open_flags(event->tid);
-	if (flags == -1 || flags == -2 || (flags >= 0 && (flags & O_NONBLOCK)))
+	flags = ll_event_open_flags(event);
+	if (flags == LL_OPEN_OTHER || flags == LL_OPEN_UNKNOWN)
 		return false;
 	return ll_kernel_event_flags() & LANDLOCK_EVENT_CREATED;
 }
