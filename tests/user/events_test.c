@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <linux/openat2.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -294,6 +296,105 @@ static void test_answer_rule(void)
 	ev->tid = getpid(); /* not in an open(), when the kernel tells */
 	CHECK(ll_event_open_notified(ev) == (access("/proc/self/syscall", F_OK) &&
 					     (ll_kernel_event_flags() & LANDLOCK_EVENT_CREATED)));
+	ll_event_free(ev);
+}
+
+/*
+ * ll_event_open_flags() of a child that @op makes wait in a system call:
+ * opens of a FIFO (each waits for the other end) by each system call ("o"
+ * open(), "O" the open system call, "c" creat(), "2" openat2()), "r" a
+ * read of a pipe; read until it gives @want (or no system call is told),
+ * for up to 2 s.
+ */
+static long child_open_flags(char op, const char *fifo, long want)
+{
+	struct ll_event *ev = ll_event_new();
+	long got = LL_OPEN_UNKNOWN;
+	int pipefd[2], i;
+	pid_t pid;
+
+	if (!ev || pipe2(pipefd, O_CLOEXEC))
+		return got;
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		if (op == 'o')
+			open(fifo, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+#ifdef SYS_open
+		else if (op == 'O')
+			syscall(SYS_open, fifo, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+#endif
+		else if (op == 'c')
+			creat(fifo, 0644);
+#ifdef SYS_openat2
+		else if (op == '2') {
+			struct open_how how = { .flags = O_RDONLY | O_CLOEXEC };
+
+			syscall(SYS_openat2, AT_FDCWD, fifo, &how, sizeof(how));
+		}
+#endif
+		else if (op == 'r' && read(pipefd[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	fake_event(ev, NULL, false);
+	ev->tid = pid;
+	for (i = 0; i < 200 && pid > 0; i++) {
+		got = ll_event_open_flags(ev);
+		if (got == want || got == LL_OPEN_UNTOLD)
+			break;
+		usleep(10000);
+	}
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	ll_event_free(ev);
+	return got;
+}
+
+/*
+ * The flags of the open that a requester is in, by each system call, or
+ * none: on a kernel without /proc/TID/syscall (User-Mode Linux), none is
+ * told.
+ */
+static void test_open_flags(void)
+{
+	const bool told = !access("/proc/self/syscall", F_OK);
+	struct ll_event *ev = ll_event_new();
+	char fifo[128];
+
+	path_of(fifo, sizeof(fifo), "fifo");
+	CHECK(ev && !mkfifo(fifo, 0600));
+	if (!ev)
+		return;
+#define TOLD(flags) (told ? (long)(flags) : LL_OPEN_UNTOLD)
+	CHECK(child_open_flags('o', fifo, TOLD(O_RDONLY | O_NOCTTY | O_CLOEXEC)) ==
+	      TOLD(O_RDONLY | O_NOCTTY | O_CLOEXEC));
+#ifdef SYS_open
+	CHECK(child_open_flags('O', fifo, TOLD(O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	      TOLD(O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+#endif
+	CHECK(child_open_flags('c', fifo, TOLD(O_CREAT | O_WRONLY | O_TRUNC)) ==
+	      TOLD(O_CREAT | O_WRONLY | O_TRUNC));
+#ifdef SYS_openat2
+	CHECK(child_open_flags('2', fifo, TOLD(O_RDONLY | O_CLOEXEC)) ==
+	      TOLD(O_RDONLY | O_CLOEXEC));
+#endif
+	CHECK(child_open_flags('r', fifo, TOLD(LL_OPEN_OTHER)) == TOLD(LL_OPEN_OTHER));
+#undef TOLD
+	/* No thread, or one that is gone. */
+	fake_event(ev, NULL, false);
+	CHECK(ll_event_open_flags(ev) == LL_OPEN_UNKNOWN);
+	ev->tid = fork();
+	if (ev->tid == 0)
+		_exit(0);
+	waitpid(ev->tid, NULL, 0);
+	CHECK(ll_event_open_flags(ev) == (told ? LL_OPEN_UNKNOWN : LL_OPEN_UNTOLD));
+	unlink(fifo);
 	ll_event_free(ev);
 }
 
@@ -843,13 +944,24 @@ static void test_live_once(void)
 	CHECK(!ll_event_answer_allow(sup, ev, 0));
 	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 4);
 	/*
-	 * With O_NONBLOCK, the open cannot wait: not asked about (which a
-	 * kernel without /proc/TID/syscall, as UML, does not let it see).
+	 * With O_NONBLOCK (as touch(1) opens), the same: the open of a file
+	 * that its call created waits in the check, asked about on the file.
 	 */
 	command('n', "cr3/new");
-	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr3"));
-	CHECK(ll_event_open_notified(ev) == !!access("/proc/self/syscall", F_OK));
-	CHECK(ll_event_grant_access(ev, LL_TARGET_OBJECT) == (MREG | R | W));
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr3") && !ll_event_allow_once(ev));
+	CHECK(ll_event_open_notified(ev));
+	CHECK(!ll_event_answer_grant(sup, ev, ll_event_access(ev), 0));
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr3/new") && ll_event_created(ev));
+	CHECK(ll_event_allow_once(ev) && ll_event_access(ev) == W);
+	CHECK(!ll_event_answer_allow(sup, ev, 0));
+	CHECK(result() == 0 && ll_supervisor_num_objects(sup) == 6);
+	/*
+	 * Not an existing file's open with O_NONBLOCK: that one waits at the
+	 * end of the call (no one-off answer), restarted with its rule.
+	 */
+	command('n', "cr3/old");
+	CHECK(receive(sup, &ev, 1, 0) == 1 && path_is(ev, "cr3/old") && !ll_event_created(ev));
+	CHECK(!ll_event_allow_once(ev) && ll_event_access(ev) == W);
 	CHECK(!ll_event_answer_allow(sup, ev, 0));
 	CHECK(result() == 0 && no_event(sup, ev));
 
@@ -868,8 +980,8 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 
 int main(void)
 {
-	static const char *const files[] = { "a",   "b",  "c",	"d",  "e",  "f",    "t/f",
-					     "t/g", "s1", "s2", "s3", "s4", "m1/f", "o1" };
+	static const char *const files[] = { "a",  "b",	 "c",  "d",  "e",    "f",  "t/f",    "t/g",
+					     "s1", "s2", "s3", "s4", "m1/f", "o1", "cr3/old" };
 	static const char *const dirs[] = {
 		"sub", "t", "c1", "c2", "m1", "m2", "cr", "cr2", "cr3"
 	};
@@ -891,6 +1003,7 @@ int main(void)
 	test_grant_access();
 	test_answer_rule();
 	test_allow_errors();
+	test_open_flags();
 	if (ll_missing_feature(true)) {
 		printf("no supervisor notification in this kernel: live tests skipped\n");
 	} else {
