@@ -844,12 +844,12 @@ static void print_summary(const struct state *st)
  */
 static uint64_t rights_for(const struct ll_event *ev, bool tight)
 {
-	int flags = -1;
+	long flags = LL_OPEN_OTHER;
 
 	if (!ll_event_is_net(ev) && ll_event_name(ev)[0] && !ll_event_dest_name(ev)[0] &&
 	    (ll_event_access(ev) & LANDLOCK_ACCESS_FS_MAKE_REG))
-		flags = learn_open_flags(ll_event_tid(ev));
-	return learn_rights(ev, flags, tight && flags != -1 && ll_event_open_notified(ev));
+		flags = ll_event_open_flags(ev);
+	return learn_rights(ev, flags, tight && ll_event_open_notified(ev));
 }
 
 /* Stages @access on the object at @path; 0 or -1. */

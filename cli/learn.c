@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "learn.h"
@@ -42,12 +40,12 @@ void learn_free(struct learn *learn)
 	strmap_free(&learn->unlisted);
 }
 
-uint64_t learn_rights(const struct ll_event *ev, int open_flags, bool open_notified)
+uint64_t learn_rights(const struct ll_event *ev, long open_flags, bool open_notified)
 {
 	uint64_t access = ll_event_access(ev);
 
 	if (ll_event_is_net(ev) || !ll_event_name(ev)[0] || ll_event_dest_name(ev)[0] ||
-	    !(access & LANDLOCK_ACCESS_FS_MAKE_REG) || open_flags == -1 || open_notified)
+	    !(access & LANDLOCK_ACCESS_FS_MAKE_REG) || open_flags == LL_OPEN_OTHER || open_notified)
 		return access;
 	/*
 	 * Reading and writing, whatever this open asked for: the grant covers
@@ -57,52 +55,6 @@ uint64_t learn_rights(const struct ll_event *ev, int open_flags, bool open_notif
 	 * ask about the file a call has just created.
 	 */
 	return access | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
-}
-
-int learn_open_flags(pid_t tid)
-{
-	unsigned long long args[6] = { 0 };
-	char path[64];
-	long nr = -1;
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -2;
-	n = fscanf(f, "%ld %llx %llx %llx %llx %llx %llx", &nr, &args[0], &args[1], &args[2],
-		   &args[3], &args[4], &args[5]);
-	fclose(f);
-	if (n < 4)
-		return -2;
-	switch (nr) {
-#ifdef SYS_open
-	case SYS_open:
-		return (int)args[1];
-#endif
-#ifdef SYS_creat
-	case SYS_creat:
-		return O_WRONLY;
-#endif
-	case SYS_openat:
-		return (int)args[2];
-#ifdef SYS_openat2
-	case SYS_openat2: {
-		uint64_t flags;
-		struct iovec local = { .iov_base = &flags, .iov_len = sizeof(flags) };
-		struct iovec remote = { .iov_base = (void *)(uintptr_t)args[2],
-					.iov_len = sizeof(flags) };
-
-		/* struct open_how begins with the flags. */
-		if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != sizeof(flags))
-			return -2;
-		return (int)flags;
-	}
-#endif
-	default:
-		return -1; /* mknod, rename, link...: no open */
-	}
 }
 
 /* Longest path the learner handles (the kernel's PATH_MAX, with room). */

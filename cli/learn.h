@@ -58,15 +58,13 @@ void learn_free(struct learn *learn);
  * checked for that open right away: unless the kernel asks about that open
  * (@open_notified: an event of its own, ll_event_created(), whose rights go
  * on the new file), it denies it with no event, and the directory's rule
- * must also carry the open's rights.  @open_flags are that open's flags
- * (O_RDONLY, O_WRONLY or O_RDWR), or -1 if the event does not come from an
- * open() (mknod, rename); -2 if unknown (then both read_file and
- * write_file).  Never truncate: a file just created is not truncated by
+ * must also carry the open's rights: both read_file and write_file, since
+ * the rule covers the directory's next creations too.  @open_flags are
+ * ll_event_open_flags() of @ev: LL_OPEN_OTHER (mknod, rename...) needs no
+ * open's rights.  Never truncate: a file just created is not truncated by
  * O_TRUNC.
  */
-uint64_t learn_rights(const struct ll_event *ev, int open_flags, bool open_notified);
-/* The open flags of the system call that @tid is blocked in, or -2. */
-int learn_open_flags(pid_t tid);
+uint64_t learn_rights(const struct ll_event *ev, long open_flags, bool open_notified);
 
 /*
  * Makes @dir a zone (if neither it nor an ancestor is one): lists what is
