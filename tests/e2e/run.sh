@@ -644,12 +644,23 @@ t_exit_status() {
 }
 
 # 9. The kernel series' sample supervisor asks on the terminal and grants.
+# It allows reading everything: writing asks.  A new file takes three
+# questions: its creation (y: make_reg on the directory; a creation waits at
+# the end of its call, so no "o=once"), the open of the file that this
+# creation made (LANDLOCK_EVENT_CREATED, waiting in the check: "o=once" is
+# offered, and o allows it with no rule), then the next open of that file
+# (asked again, since once left no rule; y: a rule on the file).
 t_sample_supervisor() {
-	mkdir -p smp
-	# The sample allows reading everything: writing asks.
-	printf 'y\n' | script -qfec "$(dirname "$tool")/supervisor-sample sh -c 'echo granted >smp/new'" \
-		smp/typescript >smp/out 2>&1
-	grep -q granted smp/new && grep -q 'make_reg' smp/out || { cat smp/out; return 1; }
+	rm -rf smp; mkdir -p smp
+	local new="$work/smp/new"
+	t_ask__drive smp/out \
+		e:"wants make_reg on $new\r?\nallow\\? \\[y=always/" s:'y\n' \
+		e:"wants write_file on $new \\(created by this call\\)\r?\nallow\\? \\[o=once/" s:'o\n' \
+		e:"wants write_file on $new\r?\nallow\\? \\[o=once/" s:'y\n' -- \
+		"$(dirname "$tool")/supervisor-sample" sh -c 'echo granted >smp/new; echo again >>smp/new' ||
+		{ cat smp/out; return 1; }
+	[ "$(grep -c 'wants' smp/out)" -eq 3 ] && [ "$(cat smp/new)" = "granted
+again" ] || { cat smp/out smp/new; return 1; }
 }
 
 # The supervisor event loop of landlock.rst: every denied read is granted in
