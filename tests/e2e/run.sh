@@ -1119,6 +1119,60 @@ assert [e for e in events if e.get("object") == d + "/out/old"], events
 P
 }
 
+# 14l. touch(1) creates its files with O_NONBLOCK, and the kernel asks about
+# the open of the file that such an open created too: learning grants
+# make_reg alone on the directory, and each new file's write_file on the
+# file itself, in a nested directory and in one the run makes (its log
+# shows those opens), so that a file that was already beside them, read
+# after, is asked about and learned on itself; the learned directory gets
+# no read_file, and the replay needs no event.  Tracing sees the new files
+# created and written from their opens' events.  (A kernel that does not
+# ask: touch is denied its open while learning in UML, or the directory
+# gets read_file elsewhere.)
+t_learn_touch() {
+	local d=$work/ltc
+	rm -rf "$d"; mkdir -p "$d/out/sub"; learn_env "$work/ltc.env"; cd "$d" || return 1
+	echo old >out/sub/old; echo secret >out/sub/secret
+	local job='touch out/sub/new && mkdir -p out/sub/deep && touch out/sub/deep/new2 && cat out/sub/old >/dev/null'
+	"$tool" --base "$base" --permissive=ltc.json --log learn.jsonl -- sh -c "$job" 2>err ||
+		{ cat err learn.jsonl; return 1; }
+	python3 - learn.jsonl "$d" <<'P' || return 1
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+d = sys.argv[2]
+def find(obj):
+    return [e for e in events if e.get("object") == d + "/" + obj]
+# The creation where files were: make_reg alone; the opens of the new
+# files (there, and in the directory the run made): write_file on each.
+assert [e for e in find("out/sub/new") if e["access"] == ["make_reg"]], events
+for f in ("out/sub/new", "out/sub/deep/new2"):
+    assert [e for e in find(f) if e["access"] == ["write_file"]], (f, events)
+assert [e for e in find("out/sub/old") if e["access"] == ["read_file"]], events
+P
+	learn_rules ltc.json >ltc.rules
+	grep -qx "$d/out/sub make_dir,make_reg,remove_file,truncate,write_file" ltc.rules &&
+		grep -qx "$d/out/sub/old read_file" ltc.rules || { cat ltc.rules; return 1; }
+	! grep -E "^$d(/out(/sub)?)? .*read_file" ltc.rules || { cat ltc.rules; return 1; }
+	learn_replay r1 ltc.json --base "$base" -- sh -c "$job" || return 1
+	rm -rf out/sub/new out/sub/deep
+	learn_replay r2 ltc.json --base "$base" -- sh -c "$job" || return 1
+	[ -f out/sub/new ] && [ -f out/sub/deep/new2 ] || return 1
+	! "$tool" --base "$base" --policy ltc.json -- cat out/sub/secret 2>/dev/null || return 1
+	rm -rf out/sub/new out/sub/deep
+	"$tool" --base "$base" --trace=trace.json --log trace.jsonl -- sh -c "$job" 2>err ||
+		{ cat err trace.jsonl; return 1; }
+	python3 - trace.json trace.jsonl "$d" <<'P'
+import json, sys
+t = json.load(open(sys.argv[1]))
+events = [json.loads(l) for l in open(sys.argv[2])]
+d = sys.argv[3]
+for f in ("out/sub/new", "out/sub/deep/new2"):
+    assert d + "/" + f in t["create"] and d + "/" + f in t["write"], t
+    assert [e for e in events if e.get("object") == d + "/" + f and e["access"] == ["write_file"]], events
+assert d + "/out/sub/old" in t["read"], t
+P
+}
+
 # 14g. Tight: --fold never reaches a credential directory or a directory
 # with files the run did not read; what it did not read stays denied.
 t_learn_fold_tight() {
@@ -1326,7 +1380,7 @@ tests="t_demo t_stress t_stress_fork_storm t_stress_exec_storm t_stress_nested t
 	t_ask_tree t_ask_once t_ask_create t_ask_typo t_ask_interrupt t_ask_terminal t_ask_scopes t_ask_once_kernel t_ask_created \
 	t_trace_build t_trace_nested t_trace_base_rule t_trace_created t_errors t_exit_status t_lib_events \
 	t_learn_c_project t_learn_c_project_base t_learn_c_fresh t_learn_rerun t_learn_python t_learn_git \
-	t_learn_mktemp t_learn_proc t_learn_ask t_learn_fold_tight t_learn_created \
+	t_learn_mktemp t_learn_proc t_learn_ask t_learn_fold_tight t_learn_created t_learn_touch \
 	t_reload_dir t_reload_delete t_reload_missing_path t_opt_outputs_before_run t_opt_print_round_trip \
 	t_opt_shorthands_summary t_opt_network t_opt_scope t_opt_env_tmpdir t_opt_rw_make t_opt_explain_dry_run"
 [ "${LL_KMEMLEAK:-0}" = 1 ] && tests+=" t_kmemleak"
