@@ -501,8 +501,9 @@ static enum answer nested_answer(const struct landlock_supervisor_event *event, 
 			once |= 1U << k;
 	i = __atomic_fetch_add(&shared->num_events, 1, __ATOMIC_RELAXED);
 	if (i < MAX_EVENTS)
-		shared->events[i] = (struct event_record){ after,  received, event->access, layer_index,
-							   net,	   object,   once };
+		shared->events[i] =
+			(struct event_record){ after, received, event->access, layer_index,
+					       net,   object,	once };
 	if (slot->ev_seq[layer_index] != seq) {
 		slot->ev_seq[layer_index] = seq;
 		slot->ev_count[layer_index] = 0;
