@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Turns the raw lines of bench/run.sh (one run) into docs/benchmarks.md."""
+import os
 import statistics
 import sys
 
@@ -12,6 +13,10 @@ all_lines = [l.split() for l in open(results) if l.strip()]
 # Lines from the QEMU run (x86_64, software emulation) start with "qemu".
 lines = [l for l in all_lines if l[0] != "qemu"]
 qlines = [l[1:] for l in all_lines if l[0] == "qemu"]
+
+
+# The host's cores (make bench's machine).
+CORES = os.cpu_count() or 1
 
 
 def us(ns):
@@ -47,6 +52,20 @@ w("QEMU (`scripts/qemu-run`, 2 virtual CPUs, software emulation: slow in")
 w("absolute terms, but system calls and context switches are guest work")
 w("there, as on hardware).")
 w("")
+# How busy the host was, and runs that did not finish (scripts/bench.sh).
+for l in lines:
+    if l[0] == "hostload" and len(l) == 8:
+        w("Host load average (1, 5 and 15 minutes) before and after the %s run: %s, then %s%s." % (
+            l[1], " ".join(l[2:5]), " ".join(l[5:8]),
+            " (this machine has %d cores, of which the run itself keeps one or two busy: other"
+            " work shared them, which slows and disturbs absolute times more than ratios taken"
+            " within a round)" % CORES
+            if max(float(x) for x in l[2:8]) > CORES + 1 else ""))
+        w("")
+    elif l[0] == "run" and len(l) == 4 and l[2] == "failed":
+        w("**The %s run did not finish** (exit status %s%s): what it had not printed yet is"
+          " missing below." % (l[1], l[3], ", its time limit" if l[3] == "124" else ""))
+        w("")
 # The targets' summary (targets_section) goes here, once every section is read.
 targets_at = len(out)
 
