@@ -1106,16 +1106,23 @@ t_trace_created() {
 	echo old >out/old
 	"$tool" --base "$base" --trace=trace.json --log trace.jsonl -- \
 		sh -c 'echo a >out/a.txt; cat out/old >/dev/null; echo b >out/b.txt' || return 1
-	python3 - trace.json trace.jsonl "$d" <<'P'
+	trace_new_files trace.json trace.jsonl "$d" out/old out/a.txt out/b.txt
+}
+
+# trace_new_files TRACE LOG DIR READ NEW...: the files NEW were traced as
+# created and written, each from the event of its open (write_file on the
+# file), and READ as read, from an event of its own (paths in DIR).
+trace_new_files() {
+	python3 - "$@" <<'P'
 import json, sys
 t = json.load(open(sys.argv[1]))
 events = [json.loads(l) for l in open(sys.argv[2])]
-d = sys.argv[3]
-for f in ("out/a.txt", "out/b.txt"):
+d, read, new = sys.argv[3], sys.argv[4], sys.argv[5:]
+for f in new:
     assert d + "/" + f in t["create"] and d + "/" + f in t["write"], t
     assert [e for e in events if e.get("object") == d + "/" + f and e["access"] == ["write_file"]], events
-assert d + "/out/old" in t["read"], t
-assert [e for e in events if e.get("object") == d + "/out/old"], events
+assert d + "/" + read in t["read"], t
+assert [e for e in events if e.get("object") == d + "/" + read], events
 P
 }
 
@@ -1161,16 +1168,7 @@ P
 	rm -rf out/sub/new out/sub/deep
 	"$tool" --base "$base" --trace=trace.json --log trace.jsonl -- sh -c "$job" 2>err ||
 		{ cat err trace.jsonl; return 1; }
-	python3 - trace.json trace.jsonl "$d" <<'P'
-import json, sys
-t = json.load(open(sys.argv[1]))
-events = [json.loads(l) for l in open(sys.argv[2])]
-d = sys.argv[3]
-for f in ("out/sub/new", "out/sub/deep/new2"):
-    assert d + "/" + f in t["create"] and d + "/" + f in t["write"], t
-    assert [e for e in events if e.get("object") == d + "/" + f and e["access"] == ["write_file"]], events
-assert d + "/out/sub/old" in t["read"], t
-P
+	trace_new_files trace.json trace.jsonl "$d" out/sub/old out/sub/new out/sub/deep/new2
 }
 
 # 14g. Tight: --fold never reaches a credential directory or a directory
