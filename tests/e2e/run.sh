@@ -556,11 +556,13 @@ t_ask_scopes() {
 t_ask_once_kernel() {
 	rm -rf ak; mkdir -p ak/d; echo secret >ak/f; echo x >ak/barrier
 	local job='exec 3<ak/f 4<ak/f; cat <&3; cat <&4; echo one >ak/d/new1; cat ak/barrier; echo two >ak/d/new2; echo end'
-	local q='\s+\[o\][^\n]*\[1\] allow once'
-	t_ask__drive ak/out e:"wants read_file on .*/ak/f$q \\(this access, no rule\\)" s:'1\n' \
-		e:"wants read_file on .*/ak/f$q \\(this access, no rule\\)" s:'1\n' \
-		e:"wants make_reg on .*/ak/d/new1$q \\(a rule until the call is over\\)" s:'1\n' \
-		e:'wants read_file on .*/ak/barrier' s:'d\n' e:'wants make_reg on .*/ak/d/new2' s:'d\n' e:'end' -- \
+	# Each answer is typed once the whole question is out (up to its "> "):
+	# the command's output then starts a line of its own.
+	local q='\s+\[o\][^\n]*\[1\] allow once' p='[^>]*> '
+	t_ask__drive ak/out e:"wants read_file on .*/ak/f$q \\(this access, no rule\\)$p" s:'1\n' \
+		e:"wants read_file on .*/ak/f$q \\(this access, no rule\\)$p" s:'1\n' \
+		e:"wants make_reg on .*/ak/d/new1$q \\(a rule until the call is over\\)$p" s:'1\n' \
+		e:"wants read_file on .*/ak/barrier$p" s:'d\n' e:"wants make_reg on .*/ak/d/new2$p" s:'d\n' e:'end' -- \
 		"$tool" --base "$base" --ask=ak/answers.json --log ak/log.jsonl -- sh -c "$job"
 	local rc=$?
 	[ $rc -eq 0 ] && [ "$(grep -c '^secret' ak/out)" -eq 2 ] && [ "$(cat ak/d/new1)" = one ] &&
