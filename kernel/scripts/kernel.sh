@@ -387,9 +387,6 @@ cmd_refresh() {
 	log "refreshed: $nc core, $na alternatives and $nh harness patch files changed"
 }
 
-# Builds each core patch (harness..core) with W=1 in build/bisect (its own
-# worktree and output directory) and runs the kselftests that exist at that
-# patch in UML; stops at the first failure.  Prints one line per patch.
 # Whether check-bisect runs the kselftests at core commit C (LAST is the last
 # one): with LL_BISECT_TESTS=all at every commit (about 6 minutes each in UML);
 # by default at the last commit of each run of commits that change the
@@ -408,6 +405,9 @@ changes_tests() { # C
 	git -C "$K" diff --name-only "$1~1" "$1" | grep -q '^tools/testing/selftests/landlock/'
 }
 
+# Builds each core patch (harness..core) with W=1 in build/bisect (its own
+# worktree and output directory) and runs the kselftests that exist at that
+# patch in UML (cf. runs_kselftests()); stops at the first failure.  Prints one line per patch.
 cmd_bisect() {
 	cmd_tree
 	check_settled
@@ -416,7 +416,7 @@ cmd_bisect() {
 	git -C "$K" worktree prune
 	[ -d "$wt" ] || git -C "$K" worktree add -q --detach "$wt" harness
 	mkdir -p "$o"
-	local commits last tests_at
+	local commits last
 	commits=$(git -C "$K" rev-list --reverse harness..core)
 	last=$(git -C "$K" rev-parse core)
 	for c in $commits; do
