@@ -407,7 +407,8 @@ changes_tests() { # C
 
 # Builds each core patch (harness..core) with W=1 in build/bisect (its own
 # worktree and output directory) and runs the kselftests that exist at that
-# patch in UML (cf. runs_kselftests()); stops at the first failure.  Prints one line per patch.
+# patch in UML (cf. runs_kselftests()); stops at the first failure.  Prints
+# one line per patch.
 cmd_bisect() {
 	cmd_tree
 	check_settled
