@@ -17,6 +17,12 @@ done
 # check or make bench has just built; any UML build of the tree will do).
 kobj=$B/uml
 [ -e "$kobj/security/landlock/.cred.o.cmd" ] || kobj=${LL_UML_OUT:-$kobj}
+# Alone (make check-system or check-smp on a fresh clone), no UML kernel has
+# been built yet: build it.
+[ -e "$kobj/security/landlock/.cred.o.cmd" ] || {
+	bash "$top/kernel/scripts/kernel.sh" build
+	kobj=$B/uml
+}
 python3 "$top/bench/trace_prepare.py" "$kobj" "$B/linux" "$B/bench-trace" \
 	quick=security/landlock/cred.o,security/landlock/object.o,security/landlock/setup.o,arch/um/os-Linux/file.o,arch/um/os-Linux/util.o \
 	qemu=security/landlock/cred.o,security/landlock/object.o,security/landlock/setup.o \

@@ -15,6 +15,10 @@ build() {
 	# The concurrency stress test.
 	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
 		-o "$U/stress" "$top/tests/stress/stress.c" || return 1
+	# The same with room for 1000 committed versions only: a short run
+	# uses them all, and the rest of it runs without a commit to record.
+	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" -DMAX_VERSIONS=1000 \
+		-o "$U/stress-capped" "$top/tests/stress/stress.c" || return 1
 	# The event lifecycle stress test (abandoned waits, full queue, grants).
 	gcc -O2 -Wall -Wextra -Werror -pthread -isystem "$B/headers/include" \
 		-o "$U/lifecycle" "$top/tests/stress/lifecycle.c" || return 1

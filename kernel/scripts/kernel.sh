@@ -152,7 +152,7 @@ cmd_tree() {
 	[ -d "$K/.git" ] && git -C "$K" rev-parse -q --verify base >/dev/null || lay_base
 	if [ "$(patches_digest)" != "$(stamp applied)" ] || [ "${1:-}" = force ]; then
 		git -C "$K" rev-parse -q --verify ours >/dev/null && check_exported
-		log "applying $(patch_list "$H" | wc -l) harness and $(patch_list "$P" | wc -l) series patches"
+		log "applying $(patch_list "$H" | wc -l) harness, $(patch_list "$PC" | wc -l) core and $(patch_list "$PA" | wc -l) alternative patches"
 		apply_series
 		record
 	fi
