@@ -11,6 +11,7 @@
 #include <linux/landlock.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +461,31 @@ static bool opens_in_one_step(long type)
 	return false;
 }
 
+/*
+ * Reads @len bytes at @addr in the memory of thread @tid: process_vm_readv(),
+ * or /proc/TID/mem on a kernel built without it (CONFIG_CROSS_MEMORY_ATTACH;
+ * the same right to attach is checked).  Returns 0, or -1.
+ */
+static int read_task_memory(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n >= 0 || errno != ENOSYS)
+		return n == (ssize_t)len ? 0 : -1;
+	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = addr <= INT64_MAX ? pread(fd, buf, len, (off_t)addr) : -1;
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 long ll_event_open_flags(const struct ll_event *event)
 {
 	const pid_t tid = event->tid;
@@ -496,12 +522,9 @@ long ll_event_open_flags(const struct ll_event *event)
 #ifdef SYS_openat2
 	case SYS_openat2: {
 		uint64_t flags;
-		struct iovec local = { .iov_base = &flags, .iov_len = sizeof(flags) };
-		struct iovec remote = { .iov_base = (void *)(uintptr_t)args[2],
-					.iov_len = sizeof(flags) };
 
 		/* struct open_how begins with the flags. */
-		if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != sizeof(flags))
+		if (read_task_memory(tid, args[2], &flags, sizeof(flags)))
 			return LL_OPEN_UNKNOWN;
 		return (long)(unsigned int)flags;
 	}
