@@ -777,6 +777,10 @@ static void log_event(struct state *st, const struct ll_event *ev, const char *d
 		json_object_object_add(
 			line, "object",
 			json_object_new_string(ll_event_object(ev, object, sizeof(object))));
+	/* The open of a file that the same call created (LANDLOCK_EVENT_CREATED). */
+	if (!ll_event_is_net(ev))
+		json_object_object_add(line, "created",
+				       json_object_new_boolean(ll_event_created(ev)));
 	if (ll_event_dest_path(ev)[0]) {
 		snprintf(object, sizeof(object), "%s/%s", ll_event_dest_path(ev),
 			 ll_event_dest_name(ev));

@@ -585,10 +585,19 @@ J
 	t_ask__drive ac2/out e:'wants write_file on .*/ac2/d/new \(a file it has just created\)' s:'o\n' \
 		e:'wants read_file on .*/ac2/d/new\s' s:'d\n' \
 		e:'wants write_file on .*/ac2/d/new2 \(a file it has just created\)' s:'d\n' e:'end' -- \
-		"$tool" --base "$base" --policy ac2/p.json --ask=ac2/answers.json -- sh -c "$job"
+		"$tool" --base "$base" --policy ac2/p.json --ask=ac2/answers.json --log ac2/log.jsonl -- sh -c "$job"
 	local rc=$?
 	[ $rc -eq 0 ] && ! grep -q '^one' ac2/out && [ "$(cat ac2/d/new)" = one ] &&
 		[ -e ac2/d/new2 ] && [ ! -s ac2/d/new2 ] || { echo "rc=$rc"; cat ac2/out; ls -l ac2/d; return 1; }
+	# The log tells the opens of new files from the read of an existing one.
+	python3 - ac2/log.jsonl "$work/ac2/d" <<'P' || return 1
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted((l["object"], l["created"]) for l in lines)
+d = sys.argv[2]
+want = [(d + "/new", False), (d + "/new", True), (d + "/new2", True)]
+assert got == want, got
+P
 	# Learned as a creation: its directory (the file does not exist from clean).
 	learn_rules ac2/answers.json >ac2/rules
 	grep -qx "$work/ac2/d make_reg,remove_file,truncate,write_file" ac2/rules || { cat ac2/rules; return 1; }
