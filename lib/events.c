@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -462,6 +463,45 @@ static bool opens_in_one_step(long type)
 }
 
 /*
+ * Whether the file system mounted on @dev creates and opens in one step, by
+ * its type in /proc/self/mountinfo: over 9p, fstatfs() gives the type of the
+ * server's file system (ext4, say), not 9p.
+ */
+static bool mount_opens_in_one_step(dev_t dev)
+{
+	static const char *const types[] = { "9p",   "nfs",  "nfs4",   "cifs", "smb3",
+					     "ceph", "gfs2", "vboxsf", "fuse", "fuseblk" };
+	char *line = NULL, type[64];
+	unsigned int major_nr, minor_nr;
+	bool one_step = false;
+	size_t len = 0, i;
+	const char *sep;
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return false;
+	while (getline(&line, &len, f) > 0) {
+		if (sscanf(line, "%*d %*d %u:%u", &major_nr, &minor_nr) != 2 ||
+		    makedev(major_nr, minor_nr) != dev)
+			continue;
+		sep = strstr(line, " - ");
+		if (!sep || sscanf(sep + 3, "%63s", type) != 1)
+			continue;
+		/* "fuse.sshfs" and the like are FUSE too. */
+		if (!strncmp(type, "fuse.", 5))
+			type[4] = '\0';
+		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if (!strcmp(type, types[i]))
+				one_step = true;
+		break;
+	}
+	free(line);
+	fclose(f);
+	return one_step;
+}
+
+/*
  * Reads @len bytes at @addr in the memory of thread @tid: process_vm_readv(),
  * or /proc/TID/mem on a kernel built without it (CONFIG_CROSS_MEMORY_ATTACH;
  * the same right to attach is checked).  Returns 0, or -1.
@@ -537,15 +577,17 @@ long ll_event_open_flags(const struct ll_event *event)
 bool ll_event_open_notified(const struct ll_event *event)
 {
 	struct statfs fs;
+	struct stat st;
 	long flags;
 
 	if (event->net || !event->name[0] || event->dest_name[0] ||
 	    !(event->access & LANDLOCK_ACCESS_FS_MAKE_REG))
 		return false;
-	if (event->object_fd >= 0 ? fstatfs(event->object_fd, &fs)
-				  : !event->object_path[0] || statfs(event->object_path, &fs))
+	if (event->object_fd >= 0 ? fstatfs(event->object_fd, &fs) || fstat(event->object_fd, &st)
+				  : !event->object_path[0] || statfs(event->object_path, &fs) ||
+					    stat(event->object_path, &st))
 		return false;
-	if (opens_in_one_step(fs.f_type))
+	if (opens_in_one_step(fs.f_type) || mount_opens_in_one_step(st.st_dev))
 		return false;
 	/*
 	 * The open of a file that an open() created waits in its check,

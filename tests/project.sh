@@ -65,6 +65,12 @@ build() {
 		-isystem "$B/headers/include" -o "$U/events_test_uml" "$top/tests/user/events_test.c" \
 		"$U/liblandlock-supervise.a" $(pkg-config --libs json-c yajl tomlplusplus) -lstdc++ ||
 		return 1
+	# Notified opens on 9p (->atomic_open), for the Debian system's 9p
+	# output directory (tests/system/guest.sh).
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/include" -I"$top/lib" -I"$top/tests/user" \
+		-isystem "$B/headers/include" -o "$U/atomic_open_test" "$top/tests/user/atomic_open_test.c" \
+		"$U/liblandlock-supervise.a" $(pkg-config --libs json-c yajl tomlplusplus) -lstdc++ ||
+		return 1
 }
 
 run() {

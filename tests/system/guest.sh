@@ -12,6 +12,9 @@
 #     library's event tests among them) as the unprivileged user tester
 #     through a login shell (su -): once in a mount namespace where the
 #     work directory and /tmp are on ext4, once in systemd's /tmp (tmpfs);
+#   - notified opens on 9p (the output directory), whose ->atomic_open()
+#     opens new files under the directory's lock (tests/user/
+#     atomic_open_test.c, as root);
 #   - the example service examples/landlock-supervise-demo.service: a
 #     denial in the journal through the command's --log, systemctl reload
 #     adds then removes a rule live, systemctl stop ends it cleanly;
@@ -115,6 +118,15 @@ for _ in $(seq 120); do mountpoint -q /run/user/1000 && break; sleep 0.5; done
 check tester-runtime-directory mountpoint -q /run/user/1000
 e2e ext4 ext4 /home/tester/e2e "mount --bind /home/tester/tmp /tmp"
 e2e tmpfs tmpfs /tmp/e2e-tester "true"
+
+section "notified opens on 9p, which opens new files under the directory's lock ($out)"
+# tests/user/atomic_open_test.c: no requester waits under the lock (the
+# supervisor creates in the same directory while it answers), and the library
+# knows that creations there are not asked about again on the new file.
+"$ll/build/user/atomic_open_test" "$out" >"$out/atomic-open.log" 2>&1
+rc=$?
+cat "$out/atomic-open.log"
+if [ $rc -eq 0 ]; then result atomic-open-9p ok; else result atomic-open-9p fail "exit status $rc"; fi
 
 section "the example service (examples/landlock-supervise-demo.service)"
 # shellcheck source=service.sh
