@@ -1114,6 +1114,21 @@ static int add_transient(struct state *st, const struct ll_event *ev, int fd, ui
 	return 0;
 }
 
+/* Forgets the transient grant just recorded (its grant failed). */
+static void drop_last_transient(struct state *st)
+{
+	struct transient *t = &st->transients[--st->num_transients];
+	size_t i;
+
+	if (t->fd >= 0)
+		close(t->fd);
+	for (i = 0; t->wd >= 0 && i < st->num_transients; i++)
+		if (st->transients[i].wd == t->wd)
+			return;
+	if (t->wd >= 0)
+		inotify_rm_watch(st->ask_inotify_fd, t->wd);
+}
+
 static bool same_object_fd(int a, int b)
 {
 	struct stat sa, sb;
@@ -1229,26 +1244,41 @@ static int grant_scoped(struct state *st, const struct ll_event *ev, const char 
 	const int fd = path[0] ? open(path, O_PATH | O_CLOEXEC) : -1;
 	const bool entry = ll_event_name(ev)[0] || ll_event_dest_name(ev)[0];
 	char watch_path[4096];
+	bool recorded = false;
 	uint64_t before;
 	int err;
 
 	if (fd < 0)
 		return -1;
 	before = ll_supervisor_fd_access(st->sup, fd);
+	/*
+	 * Watched before the answer: once answered, the requester may finish
+	 * its call before this function returns, and the watch would miss it
+	 * (the right would then stay until the thread exits).
+	 */
+	if (transient & ~before) {
+		const int transient_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+		snprintf(watch_path, sizeof(watch_path), "%s",
+			 ll_event_dest_name(ev)[0] ? ll_event_dest_path(ev) : path);
+		if (transient_fd < 0 ||
+		    add_transient(st, ev, transient_fd, transient & ~before, watch_path,
+				  !entry		      ? ""
+				  : ll_event_dest_name(ev)[0] ? ll_event_dest_name(ev)
+							      : ll_event_name(ev),
+				  done_mask(ev), keep))
+			warn("--ask: out of memory: a transient right stays until the end");
+		else
+			recorded = true;
+	}
 	err = answer ? ll_event_answer_grant_fd(st->sup, ev, fd, access, 0)
 		     : ll_supervisor_grant_fd(st->sup, fd, access);
-	if (err || !(transient & ~before)) {
-		close(fd);
-		return err ? -1 : !answer;
+	close(fd);
+	if (err) {
+		if (recorded)
+			drop_last_transient(st);
+		return -1;
 	}
-	snprintf(watch_path, sizeof(watch_path), "%s",
-		 ll_event_dest_name(ev)[0] ? ll_event_dest_path(ev) : path);
-	if (add_transient(st, ev, fd, transient & ~before, watch_path,
-			  !entry		      ? ""
-			  : ll_event_dest_name(ev)[0] ? ll_event_dest_name(ev)
-						      : ll_event_name(ev),
-			  done_mask(ev), keep))
-		warn("--ask: out of memory: a transient right stays until the end");
 	return !answer;
 }
 
