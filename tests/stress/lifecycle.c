@@ -521,7 +521,7 @@ static void answer_late(unsigned int *seed, bool deny)
 static void answer_worker(const struct landlock_supervisor_event *event, unsigned int *seed)
 {
 	const unsigned int r = rand_r(seed) % 100;
-	bool full;
+	bool full, kept;
 
 	if (r < 20 && event->tid > 0) {
 		/* The wait is given up (and the thread exits) while the grant is made. */
@@ -540,11 +540,22 @@ static void answer_worker(const struct landlock_supervisor_event *event, unsigne
 	} else if (r < 80) {
 		answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_DENY, false, false, false);
 	} else {
+		/*
+		 * Another receiver may have filled the array and not emptied
+		 * it yet: the event is then answered now (before, it was
+		 * written past the array's end, and the copy of the array
+		 * overflowed answer_late()'s stack: a rare crash on arm64).
+		 */
 		pthread_mutex_lock(&late_lock);
-		late[num_late++] =
-			(struct late){ event->cookie, event->access, event->tgid, event->tid };
+		kept = num_late < LATE;
+		if (kept)
+			late[num_late++] = (struct late){ event->cookie, event->access, event->tgid,
+							  event->tid };
 		full = num_late == LATE;
 		pthread_mutex_unlock(&late_lock);
+		if (!kept)
+			answer(event->cookie, event->access, LANDLOCK_SUPERVISOR_DENY, false, false,
+			       false);
 		if (full)
 			answer_late(seed, false);
 	}
