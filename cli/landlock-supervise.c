@@ -1458,13 +1458,20 @@ static void handle_events(struct state *st)
 			/* Ctrl-C: this question and the others of the moment are denied. */
 			interrupted = answer == 'i';
 			if (answer == 'o' || answer == '1' || answer == 't') {
-				/* --ask=OUT learns as --permissive does. */
-				if (st->opt->ask_out && answer != '1' &&
-				    learn_prepare(&st->learned, ev, rights_for(ev, false)))
+				/*
+				 * --ask=OUT learns as --permissive does, with the
+				 * rights read before the answer: after it, the
+				 * requester has gone on, and its system call (which
+				 * tells a creation's rights) is another one.
+				 */
+				const uint64_t learned = answer != '1' ? rights_for(ev, false) : 0;
+
+				if (st->opt->ask_out && learned &&
+				    learn_prepare(&st->learned, ev, learned))
 					out_of_memory(st, "ask");
 				ret = allow_answer(st, ev, answer);
-				if (ret >= 0 && answer != '1' &&
-				    learn_answer(st, ev, answer == 't', rights_for(ev, false)))
+				if (ret >= 0 && learned &&
+				    learn_answer(st, ev, answer == 't', learned))
 					out_of_memory(st, "ask");
 			}
 			if (answer == 'n') {
