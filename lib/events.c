@@ -463,42 +463,52 @@ static bool opens_in_one_step(long type)
 }
 
 /*
- * Whether the file system mounted on @dev creates and opens in one step, by
- * its type in /proc/self/mountinfo: over 9p, fstatfs() gives the type of the
- * server's file system (ext4, say), not 9p.
+ * The type of the file system mounted on @dev, from /proc/self/mountinfo
+ * (over 9p, fstatfs() gives the type of the server's file system instead).
  */
-static bool mount_opens_in_one_step(dev_t dev)
+int ll_mount_type(dev_t dev, char *type, size_t size)
 {
-	static const char *const types[] = { "9p",   "nfs",  "nfs4",   "cifs", "smb3",
-					     "ceph", "gfs2", "vboxsf", "fuse", "fuseblk" };
-	char *line = NULL, type[64];
 	unsigned int major_nr, minor_nr;
-	bool one_step = false;
-	size_t len = 0, i;
+	char *line = NULL, found[64];
 	const char *sep;
+	size_t len = 0;
+	int ret = -1;
 	FILE *f;
 
 	f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
-		return false;
-	while (getline(&line, &len, f) > 0) {
+		return -1;
+	while (ret && getline(&line, &len, f) > 0) {
 		if (sscanf(line, "%*d %*d %u:%u", &major_nr, &minor_nr) != 2 ||
 		    makedev(major_nr, minor_nr) != dev)
 			continue;
 		sep = strstr(line, " - ");
-		if (!sep || sscanf(sep + 3, "%63s", type) != 1)
-			continue;
-		/* "fuse.sshfs" and the like are FUSE too. */
-		if (!strncmp(type, "fuse.", 5))
-			type[4] = '\0';
-		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-			if (!strcmp(type, types[i]))
-				one_step = true;
-		break;
+		if (sep && sscanf(sep + 3, "%63s", found) == 1 &&
+		    snprintf(type, size, "%s", found) < (int)size)
+			ret = 0;
 	}
 	free(line);
 	fclose(f);
-	return one_step;
+	return ret;
+}
+
+/* Whether the file system mounted on @dev creates and opens in one step. */
+static bool mount_opens_in_one_step(dev_t dev)
+{
+	static const char *const types[] = { "9p",   "nfs",  "nfs4",   "cifs", "smb3",
+					     "ceph", "gfs2", "vboxsf", "fuse", "fuseblk" };
+	char type[64];
+	size_t i;
+
+	if (ll_mount_type(dev, type, sizeof(type)))
+		return false;
+	/* "fuse.sshfs" and the like are FUSE too. */
+	if (!strncmp(type, "fuse.", 5))
+		type[4] = '\0';
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(type, types[i]))
+			return true;
+	return false;
 }
 
 /*

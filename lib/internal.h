@@ -85,4 +85,7 @@ struct ll_event {
 
 int ll_access_bit(const char *name, bool net);
 
+/* The type of the file system mounted on @dev (mountinfo's): 0 or -1. */
+int ll_mount_type(dev_t dev, char *type, size_t size);
+
 #endif /* LL_INTERNAL_H */

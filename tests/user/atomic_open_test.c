@@ -41,7 +41,6 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,27 +77,11 @@ static void on_alarm(int sig)
 /* Whether @dir is on 9p (its fstatfs() tells its server's type instead). */
 static bool is_9p(const char *dir)
 {
-	unsigned int major_nr, minor_nr;
-	char *line = NULL, type[64];
-	bool found = false;
-	const char *sep;
 	struct stat st;
-	size_t len = 0;
-	FILE *f;
+	char type[64];
 
-	if (stat(dir, &st))
-		return false;
-	f = fopen("/proc/self/mountinfo", "re");
-	while (f && getline(&line, &len, f) > 0) {
-		if (sscanf(line, "%*d %*d %u:%u", &major_nr, &minor_nr) == 2 &&
-		    makedev(major_nr, minor_nr) == st.st_dev && (sep = strstr(line, " - ")) &&
-		    sscanf(sep + 3, "%63s", type) == 1)
-			found = !strcmp(type, "9p");
-	}
-	free(line);
-	if (f)
-		fclose(f);
-	return found;
+	return !stat(dir, &st) && !ll_mount_type(st.st_dev, type, sizeof(type)) &&
+	       !strcmp(type, "9p");
 }
 
 /* The sandboxed side: the three cases; returns the number of failures. */
